@@ -1,0 +1,54 @@
+// The whole backtest pipeline for one job: model directory + data -> features -> batched inference ->
+// engine loop -> metrics -> result JSON. Used by `ktrdr-backtest run` (embedded) and by the worker daemon.
+// Torch-free header; the implementation links ktrdr::model.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "ktrdr/engine/progress.h"
+
+namespace ktrdr::runner {
+
+struct BacktestRequest {
+  std::string model_dir;             // reference model directory (metadata_v3.json, config.json, model.pt, ...)
+  std::string data_dir;              // holds {symbol}_{timeframe}.csv
+  std::string symbol;                // "" = the model's first training symbol
+  std::string timeframe;             // "" = the model's base timeframe
+  std::string start_date;            // YYYY-MM-DD or ISO-8601, inclusive, naive = UTC ("" = first bar)
+  std::string end_date;              // same ("" = last bar)
+  double initial_capital = 100000.0;
+  double commission = 0.001;
+  double slippage = 0.0005;
+  double position_fraction = 0.25;
+  std::string mode = "corrected";    // "ktrdr" | "corrected"
+  uint64_t checkpoint_every_bars = 10000;
+  double checkpoint_every_seconds = 30.0;
+  uint64_t progress_every_bars = 1000;
+
+  // Throws ktrdr::Error naming the field when a value is out of range (capital <= 0, bad mode, ...).
+  void validate() const;
+};
+
+struct RunHooks {
+  std::function<void(const engine::ProgressSnapshot&)> on_progress;
+  // Called with a self-contained, versioned checkpoint blob (msgpack) and the progress at that bar.
+  std::function<void(const std::string& checkpoint, const engine::ProgressSnapshot&)> on_checkpoint;
+  const std::atomic<bool>* cancel = nullptr;  // polled often enough to stop within 100 ms
+};
+
+struct RunOutcome {
+  enum class Status { kCompleted, kCancelled };
+  Status status = Status::kCompleted;
+  std::string result_json;   // kCompleted: the JSON that `ktrdr-backtest run --output` writes
+  std::string checkpoint;    // kCancelled: the state to resume from
+  engine::ProgressSnapshot last_progress;
+};
+
+// Runs the job. `resume_checkpoint`, when given, continues from that state (the inputs must be the same
+// job: mismatches are rejected with a clear error). Throws ktrdr::Error on bad input.
+RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks = {},
+                        const std::string* resume_checkpoint = nullptr);
+
+}  // namespace ktrdr::runner
