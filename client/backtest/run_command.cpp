@@ -1,0 +1,116 @@
+// `ktrdr-backtest run`: the whole pipeline in-process (embedded mode, no daemons).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "ktrdr/common/error.h"
+#include "ktrdr/common/log.h"
+#include "ktrdr/common/time.h"
+#include "ktrdr/report/result_csv.h"
+#include "ktrdr/runner/backtest_runner.h"
+
+namespace po = boost::program_options;
+
+namespace ktrdr::cli {
+namespace {
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  KTRDR_REQUIRE(out.good(), "cannot write {}: check the directory exists and is writable", path);
+  out << text;
+  out.close();
+  KTRDR_REQUIRE(out.good(), "writing {} failed (disk full?)", path);
+}
+
+// A one-line progress bar on stderr, redrawn at most 10 times a second.
+class ProgressBar {
+ public:
+  void update(const engine::ProgressSnapshot& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (p.percentage < 100.0 && now - last_draw_ < std::chrono::milliseconds(100)) return;
+    last_draw_ = now;
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(p.percentage / 100.0 * kWidth);
+    std::string bar(static_cast<size_t>(std::clamp(filled, 0, kWidth)), '#');
+    bar.resize(kWidth, '.');
+    fmt::print(stderr, "\r[{}] {:5.1f}%  {}  equity {:.2f}  trades {}  {:.2f} M bars/s ", bar, p.percentage,
+               format_iso_utc(p.current_ts_ns).substr(0, 16), p.equity, p.trades, p.bars_per_second / 1e6);
+    drawn_ = true;
+  }
+  void finish() {
+    if (drawn_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_draw_{};
+  bool drawn_ = false;
+};
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  runner::BacktestRequest req;
+  std::string output, trades_csv, equity_csv, plot;
+  bool quiet = false;
+  po::options_description desc(
+      "usage: ktrdr-backtest run --model DIR --data-dir DIR [options]\n\n"
+      "Backtests a reference model directory (metadata_v3.json, config.json, features.json, model.pt)\n"
+      "on {data-dir}/{symbol}_{timeframe}.csv in this process and prints a summary.\n\nOptions");
+  desc.add_options()                                                                          //
+      ("help,h", "show this help")                                                            //
+      ("model", po::value(&req.model_dir)->required(), "model directory (required)")          //
+      ("data-dir", po::value(&req.data_dir)->required(), "directory with SYMBOL_TF.csv files (required)")  //
+      ("symbol", po::value(&req.symbol), "symbol (default: the model's first training symbol)")            //
+      ("timeframe", po::value(&req.timeframe), "base timeframe, e.g. 1h (default: the model's)")           //
+      ("start", po::value(&req.start_date), "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (default: first bar)")  //
+      ("end", po::value(&req.end_date), "last bar, same forms, inclusive (default: last bar)")             //
+      ("capital", po::value(&req.initial_capital)->default_value(100000.0, "100000"), "initial capital")   //
+      ("commission", po::value(&req.commission)->default_value(0.001, "0.001"), "commission per leg, fraction of traded value")  //
+      ("slippage", po::value(&req.slippage)->default_value(0.0005, "0.0005"), "slippage per fill, fraction of price")  //
+      ("position-fraction", po::value(&req.position_fraction)->default_value(0.25, "0.25"),
+       "fraction of available capital per entry")  //
+      ("mode", po::value(&req.mode)->default_value("corrected"),
+       "ktrdr (reproduce the reference, as-is behaviours included) or corrected (see docs/modes.md)")  //
+      ("output,o", po::value(&output), "write the full result JSON here")                              //
+      ("trades-csv", po::value(&trades_csv), "write the closed trades as CSV here")                     //
+      ("equity-csv", po::value(&equity_csv), "write the equity curve as CSV here")                      //
+      ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    log::error("run: {} (ktrdr-backtest run --help)", e.what());
+    return 2;
+  }
+
+  ProgressBar bar;
+  runner::RunHooks hooks;
+  if (!quiet && ::isatty(STDERR_FILENO) == 1) {
+    req.progress_every_bars = 2000;
+    hooks.on_progress = [&bar](const engine::ProgressSnapshot& p) { bar.update(p); };
+  }
+  const runner::RunOutcome outcome = runner::run_backtest(req, hooks);
+  bar.finish();
+  KTRDR_REQUIRE(outcome.status == runner::RunOutcome::Status::kCompleted, "the run did not complete");
+
+  if (!output.empty()) write_file(output, outcome.result_json);
+  if (!trades_csv.empty()) write_file(trades_csv, report::trades_csv(outcome.result_json));
+  if (!equity_csv.empty()) write_file(equity_csv, report::equity_csv(outcome.result_json));
+  if (!quiet) std::cout << report::render_summary_table(outcome.result_json);
+  return 0;
+}
+
+}  // namespace ktrdr::cli
