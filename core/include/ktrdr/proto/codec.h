@@ -108,8 +108,12 @@ Frames encode_worker(Command command, const T& body) {
   return encode_worker(command, pack(body));
 }
 Frames encode_pub(Command command, std::string_view topic, std::string body);
-inline Frames encode_progress(const Progress& p) { return encode_pub(Command::kProgress, p.op_id, pack(p)); }
-inline Frames encode_op_event(const OpEvent& e) { return encode_pub(Command::kOpEvent, e.op_id, pack(e)); }
+inline Frames encode_progress(const Progress& p) {
+  return encode_pub(Command::kProgress, p.op_id, pack(p));
+}
+inline Frames encode_op_event(const OpEvent& e) {
+  return encode_pub(Command::kOpEvent, e.op_id, pack(e));
+}
 
 // On error, `out.request_id` is still filled when frame F4 could be read (so the broker can reply).
 Status decode_client(std::span<const std::string> frames, ClientMessage& out);
@@ -117,8 +121,9 @@ Status decode_worker(std::span<const std::string> frames, WorkerMessage& out);
 Status decode_pub(std::span<const std::string> frames, PubMessage& out);
 
 // Which commands a role may send.
-bool is_client_request(Command c);   // kStart..kResults
-bool is_worker_to_broker(Command c);  // kReady, kHeartbeat, kProgress, kCheckpoint, kResult, kFailure, kDisconnect
+bool is_client_request(Command c);  // kStart..kResults
+bool is_worker_to_broker(
+    Command c);  // kReady, kHeartbeat, kProgress, kCheckpoint, kResult, kFailure, kDisconnect
 bool is_broker_to_worker(Command c);  // kJob, kHeartbeat, kCancelJob, kDisconnect
 
 // ---- ids -------------------------------------------------------------------------------------------------

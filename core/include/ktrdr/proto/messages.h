@@ -1,6 +1,6 @@
-// The fleet wire protocol, defined once (like zguide's mdp.h): Majordomo-style multipart frames (RFC 7/18 MDP)
-// with msgpack bodies and Paranoid Pirate heartbeating. Broker, worker and client include this header; none
-// declares its own frames. Encode/decode with validation: ktrdr/proto/codec.h. Prose: docs/protocol.md.
+// The fleet wire protocol, defined once (like zguide's mdp.h): Majordomo-style multipart frames (RFC 7/18
+// MDP) with msgpack bodies and Paranoid Pirate heartbeating. Broker, worker and client include this header;
+// none declares its own frames. Encode/decode with validation: ktrdr/proto/codec.h. Prose: docs/protocol.md.
 //
 // ---------------------------------------------------------------------------------------------------------
 // Frame order (what the sending DEALER writes; a ROUTER sees its peer's routing id prepended)
@@ -11,7 +11,8 @@
 //     F2  "1"                     protocol version, ASCII decimal (kProtocolVersion)
 //     F3  <1 byte>                Command: kStart | kResume | kStatus | kList | kCancel | kResults
 //     F4  "<request id>"          ASCII decimal uint64 chosen by the client, echoed in the reply
-//     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest | CancelRequest |
+//     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest | CancelRequest
+//     |
 //                                 ResultsRequest
 //   broker -> client
 //     [routing id] "" "KTC" "1" <kReply> "<request id>" <msgpack Reply>
@@ -30,14 +31,14 @@
 //     F0  "<op id>"               topic: subscribe to "" for everything, or to one operation id
 //     F1  "KTP"                   kProgressSignature
 //     F2  "1"                     protocol version
-//     F3  <1 byte>                kProgress (body Progress) | kOpEvent (body OpEvent, published by the broker)
-//     F4  <msgpack map>
+//     F3  <1 byte>                kProgress (body Progress) | kOpEvent (body OpEvent, published by the
+//     broker) F4  <msgpack map>
 //
 // Any message with a wrong signature, unknown version, unknown command, wrong frame count, oversized frame or
-// undecodable body is answered with a Reply{code != kOk} (clients, when the request id can be read) or dropped
-// and counted (workers, progress). Decoders never throw.
-// Bodies are msgpack maps keyed by field name (MSGPACK_DEFINE_MAP): unknown keys are ignored and missing keys
-// keep their defaults, so fields can be added without bumping the version. Enums travel as integers.
+// undecodable body is answered with a Reply{code != kOk} (clients, when the request id can be read) or
+// dropped and counted (workers, progress). Decoders never throw. Bodies are msgpack maps keyed by field name
+// (MSGPACK_DEFINE_MAP): unknown keys are ignored and missing keys keep their defaults, so fields can be added
+// without bumping the version. Enums travel as integers.
 // ---------------------------------------------------------------------------------------------------------
 #pragma once
 
@@ -56,11 +57,11 @@ inline constexpr std::string_view kWorkerSignature = "KTW";
 inline constexpr std::string_view kProgressSignature = "KTP";
 
 // Limits enforced by the decoders (and by ZMQ_MAXMSGSIZE on the daemons' sockets).
-inline constexpr std::size_t kMaxBodyBytes = 256u << 20;     // one msgpack body (results, checkpoints)
-inline constexpr std::size_t kMaxSmallFrameBytes = 256;      // signature, version, command, request id, topic
-inline constexpr std::size_t kMaxIdBytes = 128;              // op ids, worker ids
+inline constexpr std::size_t kMaxBodyBytes = 256u << 20;  // one msgpack body (results, checkpoints)
+inline constexpr std::size_t kMaxSmallFrameBytes = 256;   // signature, version, command, request id, topic
+inline constexpr std::size_t kMaxIdBytes = 128;           // op ids, worker ids
 inline constexpr int kDefaultHeartbeatIntervalMs = 1000;
-inline constexpr int kHeartbeatLiveness = 3;                 // a peer silent for 3 intervals is dead
+inline constexpr int kHeartbeatLiveness = 3;  // a peer silent for 3 intervals is dead
 
 // One byte on the wire (frame F3). Values are stable: never renumber, only add.
 enum class Command : uint8_t {
@@ -94,16 +95,16 @@ enum class ErrorCode : uint16_t {
   kUnsupportedVersion = 2,  // version frame != kProtocolVersion (message says which one we speak)
   kMalformed = 3,           // frames or msgpack body could not be decoded
   kUnknownCommand = 4,
-  kNotFound = 5,        // unknown operation id
-  kConflict = 6,        // operation is in a state that forbids the request (e.g. resume a running op)
-  kNotReady = 7,        // results requested before completion
-  kInternal = 8,        // storage failure etc. (message has details)
-  kBusy = 9,            // worker: already running a job (job is re-queued, attempt not counted)
-  kCancelled = 10,      // worker: job stopped on CancelJob (a cancellation checkpoint was sent first)
-  kRefused = 11,        // worker: request names a path outside its roots, missing model/data, bad spec
-  kRunFailed = 12,      // worker: the backtest threw (message has the reason)
-  kShuttingDown = 13,   // worker: graceful stop, job handed back (attempt not counted)
-  kTooLarge = 14,       // a frame exceeds the limits above
+  kNotFound = 5,       // unknown operation id
+  kConflict = 6,       // operation is in a state that forbids the request (e.g. resume a running op)
+  kNotReady = 7,       // results requested before completion
+  kInternal = 8,       // storage failure etc. (message has details)
+  kBusy = 9,           // worker: already running a job (job is re-queued, attempt not counted)
+  kCancelled = 10,     // worker: job stopped on CancelJob (a cancellation checkpoint was sent first)
+  kRefused = 11,       // worker: request names a path outside its roots, missing model/data, bad spec
+  kRunFailed = 12,     // worker: the backtest threw (message has the reason)
+  kShuttingDown = 13,  // worker: graceful stop, job handed back (attempt not counted)
+  kTooLarge = 14,      // a frame exceeds the limits above
 };
 
 enum class OpState : uint8_t {
@@ -119,9 +120,9 @@ enum class WorkerState : uint8_t { kIdle = 0, kBusy = 1, kDead = 2 };
 
 }  // namespace ktrdr::proto
 
-MSGPACK_ADD_ENUM(ktrdr::proto::ErrorCode);
-MSGPACK_ADD_ENUM(ktrdr::proto::OpState);
-MSGPACK_ADD_ENUM(ktrdr::proto::WorkerState);
+MSGPACK_ADD_ENUM(ktrdr::proto::ErrorCode)
+MSGPACK_ADD_ENUM(ktrdr::proto::OpState)
+MSGPACK_ADD_ENUM(ktrdr::proto::WorkerState)
 
 namespace ktrdr::proto {
 
@@ -130,8 +131,8 @@ namespace ktrdr::proto {
 //   1. `model` non-empty: a model directory relative to --models-root ("trend/1h_v3"). Absolute paths and
 //      anything that canonicalises outside the root are refused (kRefused).
 //   2. else `strategy` (+ `timeframe`): {models}/{strategy}/{timeframe}_latest if it exists, else the highest
-//      {timeframe}_v{N}; `model_version` > 0 picks {timeframe}_v{model_version} exactly. An empty timeframe is
-//      accepted when the strategy directory holds exactly one timeframe.
+//      {timeframe}_v{N}; `model_version` > 0 picks {timeframe}_v{model_version} exactly. An empty timeframe
+//      is accepted when the strategy directory holds exactly one timeframe.
 // Data: {data-dir}/{symbol}_{timeframe}.csv; symbol/timeframe are plain names ([A-Za-z0-9._-], no "..").
 // The client sends what the user typed; it does not resolve paths.
 struct JobSpec {
@@ -149,37 +150,37 @@ struct JobSpec {
   double position_fraction = 0.25;
   std::string mode = "corrected";  // "ktrdr" | "corrected"
   MSGPACK_DEFINE_MAP(job_type, strategy, model, model_version, symbol, timeframe, start_date, end_date,
-                     initial_capital, commission, slippage, position_fraction, mode);
+                     initial_capital, commission, slippage, position_fraction, mode)
 };
 
 // ---- client -> broker ------------------------------------------------------------------------------------
 struct StartRequest {
   JobSpec job;
   std::string client_key;  // optional idempotency key: a retried start with the same key returns the same op
-  MSGPACK_DEFINE_MAP(job, client_key);
+  MSGPACK_DEFINE_MAP(job, client_key)
 };
 struct ResumeRequest {  // cancelled|failed -> resuming, continues from the broker's latest checkpoint
   std::string op_id;
-  MSGPACK_DEFINE_MAP(op_id);
+  MSGPACK_DEFINE_MAP(op_id)
 };
 struct StatusRequest {  // op_id "" = fleet status only
   std::string op_id;
-  MSGPACK_DEFINE_MAP(op_id);
+  MSGPACK_DEFINE_MAP(op_id)
 };
 struct ListRequest {
   std::vector<OpState> states;  // empty = all states
   uint32_t limit = 100;         // newest first; at most 10000
   uint32_t offset = 0;
-  MSGPACK_DEFINE_MAP(states, limit, offset);
+  MSGPACK_DEFINE_MAP(states, limit, offset)
 };
 struct CancelRequest {
   std::string op_id;
   std::string reason;
-  MSGPACK_DEFINE_MAP(op_id, reason);
+  MSGPACK_DEFINE_MAP(op_id, reason)
 };
 struct ResultsRequest {
   std::string op_id;
-  MSGPACK_DEFINE_MAP(op_id);
+  MSGPACK_DEFINE_MAP(op_id)
 };
 
 // ---- shared value types ----------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ struct Progress {
   double bars_per_second = 0.0;
   double eta_seconds = 0.0;
   MSGPACK_DEFINE_MAP(op_id, worker_id, attempt, seq, percentage, bars_done, bars_total, bar_index,
-                     current_ts_ns, current_date, equity, pnl, trades, win_rate, bars_per_second, eta_seconds);
+                     current_ts_ns, current_date, equity, pnl, trades, win_rate, bars_per_second, eta_seconds)
 };
 
 struct OperationInfo {
@@ -212,26 +213,26 @@ struct OperationInfo {
   int64_t created_ns = 0;  // Unix epoch ns
   int64_t started_ns = 0;
   int64_t finished_ns = 0;
-  uint32_t attempts = 0;  // dispatches counted toward max-attempts
-  std::string worker_id;  // current or last worker
-  Progress progress;      // latest known
+  uint32_t attempts = 0;            // dispatches counted toward max-attempts
+  std::string worker_id;            // current or last worker
+  Progress progress;                // latest known
   std::vector<std::string> errors;  // one line per failed attempt / cancellation reason
   uint64_t checkpoint_bar = 0;      // bar index of the broker's latest checkpoint (0 = none)
   bool has_checkpoint = false;
   bool has_result = false;
   MSGPACK_DEFINE_MAP(op_id, state, job, created_ns, started_ns, finished_ns, attempts, worker_id, progress,
-                     errors, checkpoint_bar, has_checkpoint, has_result);
+                     errors, checkpoint_bar, has_checkpoint, has_result)
 };
 
 struct WorkerInfo {
   std::string worker_id;
   WorkerState state = WorkerState::kIdle;
-  std::string op_id;  // current job, "" when idle
+  std::string op_id;              // current job, "" when idle
   int64_t last_heartbeat_ns = 0;  // Unix epoch ns of the last message received from it
   int64_t connected_ns = 0;
   uint64_t jobs_done = 0;
   std::vector<std::string> capabilities;
-  MSGPACK_DEFINE_MAP(worker_id, state, op_id, last_heartbeat_ns, connected_ns, jobs_done, capabilities);
+  MSGPACK_DEFINE_MAP(worker_id, state, op_id, last_heartbeat_ns, connected_ns, jobs_done, capabilities)
 };
 
 struct FleetStatus {
@@ -240,18 +241,18 @@ struct FleetStatus {
   uint64_t running = 0;
   uint64_t operations = 0;  // known operations, all states
   int64_t broker_started_ns = 0;
-  MSGPACK_DEFINE_MAP(workers, queue_length, running, operations, broker_started_ns);
+  MSGPACK_DEFINE_MAP(workers, queue_length, running, operations, broker_started_ns)
 };
 
 // ---- broker -> client ------------------------------------------------------------------------------------
 struct Reply {
   ErrorCode code = ErrorCode::kOk;
-  std::string message;  // human text: problem, value, fix
-  std::string op_id;    // kStart/kResume/kCancel: the operation concerned
+  std::string message;                    // human text: problem, value, fix
+  std::string op_id;                      // kStart/kResume/kCancel: the operation concerned
   std::vector<OperationInfo> operations;  // kStatus (0..1), kList (page), kCancel/kResults (1)
   FleetStatus fleet;                      // kStatus, kList
   std::string result_json;                // kResults: the full result (summary, trades, equity curve)
-  MSGPACK_DEFINE_MAP(code, message, op_id, operations, fleet, result_json);
+  MSGPACK_DEFINE_MAP(code, message, op_id, operations, fleet, result_json)
 };
 
 // ---- worker <-> broker -----------------------------------------------------------------------------------
@@ -261,18 +262,18 @@ struct WorkerReady {
   std::string current_op;                 // job still running after a reconnect ("" = idle)
   uint32_t current_attempt = 0;
   int heartbeat_interval_ms = kDefaultHeartbeatIntervalMs;
-  MSGPACK_DEFINE_MAP(worker_id, capabilities, current_op, current_attempt, heartbeat_interval_ms);
+  MSGPACK_DEFINE_MAP(worker_id, capabilities, current_op, current_attempt, heartbeat_interval_ms)
 };
 struct Job {
   std::string op_id;
   uint32_t attempt = 1;
   JobSpec job;
   std::string checkpoint;  // raw bytes (msgpack str); "" = start fresh, else resume from it
-  MSGPACK_DEFINE_MAP(op_id, attempt, job, checkpoint);
+  MSGPACK_DEFINE_MAP(op_id, attempt, job, checkpoint)
 };
 struct Heartbeat {
   std::string op_id;  // worker -> broker: its current job ("" idle); broker -> worker: ""
-  MSGPACK_DEFINE_MAP(op_id);
+  MSGPACK_DEFINE_MAP(op_id)
 };
 struct Checkpoint {
   std::string op_id;
@@ -281,14 +282,14 @@ struct Checkpoint {
   uint64_t bar_index = 0;
   std::string reason;  // "periodic" | "cancel" | "shutdown"
   std::string blob;    // raw bytes (msgpack str), the runner's self-contained checkpoint
-  MSGPACK_DEFINE_MAP(op_id, attempt, seq, bar_index, reason, blob);
+  MSGPACK_DEFINE_MAP(op_id, attempt, seq, bar_index, reason, blob)
 };
 struct JobResult {
   std::string op_id;
   uint32_t attempt = 0;
   std::string result_json;
   Progress last_progress;
-  MSGPACK_DEFINE_MAP(op_id, attempt, result_json, last_progress);
+  MSGPACK_DEFINE_MAP(op_id, attempt, result_json, last_progress)
 };
 struct JobFailure {
   std::string op_id;
@@ -296,17 +297,17 @@ struct JobFailure {
   ErrorCode code = ErrorCode::kRunFailed;  // kBusy, kCancelled, kRefused, kRunFailed, kShuttingDown
   std::string message;
   bool retryable = true;  // false: FAILED at once (e.g. kRefused: no other worker will do better... usually)
-  MSGPACK_DEFINE_MAP(op_id, attempt, code, message, retryable);
+  MSGPACK_DEFINE_MAP(op_id, attempt, code, message, retryable)
 };
 struct Disconnect {
   std::string reason;
   std::string op_id;  // worker -> broker: job handed back (after a "shutdown" checkpoint), "" = none
-  MSGPACK_DEFINE_MAP(reason, op_id);
+  MSGPACK_DEFINE_MAP(reason, op_id)
 };
 struct CancelJob {
   std::string op_id;
   std::string reason;
-  MSGPACK_DEFINE_MAP(op_id, reason);
+  MSGPACK_DEFINE_MAP(op_id, reason)
 };
 
 // ---- broker PUB ------------------------------------------------------------------------------------------
@@ -316,13 +317,14 @@ struct OpEvent {
   std::string worker_id;
   std::string message;
   int64_t ts_ns = 0;
-  MSGPACK_DEFINE_MAP(op_id, state, worker_id, message, ts_ns);
+  MSGPACK_DEFINE_MAP(op_id, state, worker_id, message, ts_ns)
 };
 
 // ---- names ------------------------------------------------------------------------------------------------
-std::string_view to_string(Command c);      // "start", "job", ... ("unknown" otherwise)
-std::string_view to_string(ErrorCode c);    // "ok", "bad_request", ...
-std::string_view to_string(OpState s);      // "pending", "running", "completed", "failed", "cancelled", "resuming"
+std::string_view to_string(Command c);    // "start", "job", ... ("unknown" otherwise)
+std::string_view to_string(ErrorCode c);  // "ok", "bad_request", ...
+std::string_view to_string(
+    OpState s);  // "pending", "running", "completed", "failed", "cancelled", "resuming"
 std::string_view to_string(WorkerState s);  // "idle", "busy", "dead"
 bool parse_op_state(std::string_view name, OpState& out);
 bool is_terminal(OpState s);  // completed, failed, cancelled
