@@ -1,0 +1,143 @@
+#include "ktrdr/runner/backtest_runner.h"
+
+#include <chrono>
+#include <vector>
+
+#include "ktrdr/common/error.h"
+#include "ktrdr/common/log.h"
+#include "ktrdr/config/model_bundle.h"
+#include "ktrdr/engine/backtest_engine.h"
+#include "ktrdr/engine/result_json.h"
+#include "ktrdr/features/feature_frame.h"
+#include "ktrdr/model/model.h"
+#include "ktrdr/runner/run_data.h"
+
+namespace ktrdr::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+position::AccountingMode parse_accounting_mode(const std::string& mode) {
+  if (mode == "ktrdr") return position::AccountingMode::kKtrdr;
+  if (mode == "corrected") return position::AccountingMode::kCorrected;
+  KTRDR_FAIL("mode '{}' is unknown: use ktrdr or corrected", mode);
+}
+
+}  // namespace
+
+void BacktestRequest::validate() const {
+  KTRDR_REQUIRE(!model_dir.empty(), "model directory is required");
+  KTRDR_REQUIRE(!data_dir.empty(), "data directory is required");
+  KTRDR_REQUIRE(initial_capital > 0, "initial capital must be > 0 (got {})", initial_capital);
+  KTRDR_REQUIRE(commission >= 0 && commission < 1, "commission must be in [0, 1) (got {})", commission);
+  KTRDR_REQUIRE(slippage >= 0 && slippage < 1, "slippage must be in [0, 1) (got {})", slippage);
+  KTRDR_REQUIRE(position_fraction > 0 && position_fraction <= 1, "position fraction must be in (0, 1] (got {})",
+                position_fraction);
+  (void)parse_accounting_mode(mode);
+  (void)features::parse_alignment_mode(mode);
+}
+
+RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, const std::string* resume_checkpoint) {
+  request.validate();
+  const auto t_start = Clock::now();
+  engine::PhaseSeconds phases;
+
+  // 1. model directory (metadata, strategy) and data
+  const config::ModelBundleInfo bundle = config::load_model_bundle(request.model_dir);
+  const RunData data = load_run_data(bundle, request.data_dir, request.symbol, request.timeframe, request.start_date,
+                                     request.end_date);
+  const BarSeries& bars = data.bars.at(data.base_timeframe);
+  phases.load = seconds_since(t_start);
+
+  // 2. features in the model's resolved_features order
+  auto t = Clock::now();
+  features::FeatureOptions fopts;
+  fopts.mode = features::parse_alignment_mode(request.mode);
+  const features::FeatureFrame frame = features::compute_features(
+      bundle.strategy, data.bars, data.base_timeframe, bundle.resolved_features, bundle.normalization_params, fopts);
+  for (const auto& w : frame.warnings) log::warn("{}", w);
+  const features::FeatureMatrix matrix = features::to_matrix(frame);
+  KTRDR_REQUIRE(matrix.rows == bars.size(), "internal: {} feature rows for {} bars", matrix.rows, bars.size());
+  phases.features = seconds_since(t);
+
+  // 3. one batched inference over every bar (features do not depend on the position)
+  t = Clock::now();
+  model::ModelSpec spec;
+  spec.architecture = bundle.strategy.model;
+  spec.input_size = bundle.input_size;
+  spec.num_outputs = bundle.num_outputs;
+  spec.sequence_length = bundle.sequence_length;
+  KTRDR_REQUIRE(static_cast<size_t>(spec.input_size) == matrix.cols,
+                "model {} expects {} inputs (features.json) but resolved_features has {}", bundle.directory,
+                spec.input_size, matrix.cols);
+  const model::Model net = model::Model::load(bundle.weights_path, spec);
+  const std::vector<float> outputs = net.predict(matrix.values.data(), matrix.rows);
+  // A temporal model has no window (no decision, no equity point) before sequence_length rows.
+  std::vector<uint8_t> has_features;
+  if (net.sequence_length() > 1) {
+    has_features.assign(bars.size(), 1);
+    for (size_t i = 0; i + 1 < static_cast<size_t>(net.sequence_length()) && i < bars.size(); ++i)
+      has_features[i] = 0;
+  }
+  phases.inference = seconds_since(t);
+
+  // 4. the bar loop
+  t = Clock::now();
+  engine::EngineOptions eopts;
+  eopts.initial_capital = request.initial_capital;
+  eopts.commission = request.commission;
+  eopts.slippage = request.slippage;
+  eopts.position_fraction = request.position_fraction;
+  eopts.mode = parse_accounting_mode(request.mode);
+  eopts.symbol = data.symbol;
+  if (data.start_ns && data.end_ns) {
+    eopts.start_ns = data.start_ns;
+    eopts.end_ns = data.end_ns;
+  }
+  eopts.progress_every_bars = request.progress_every_bars;
+  eopts.checkpoint_every_bars = request.checkpoint_every_bars;
+  eopts.checkpoint_every_seconds = request.checkpoint_every_seconds;
+
+  engine::EngineInputs in;
+  in.bars = &bars;
+  in.outputs = outputs;
+  in.n_outputs = static_cast<size_t>(net.num_outputs());
+  in.has_features = has_features;
+  in.decisions = bundle.strategy.decisions;
+  engine::EngineHooks ehooks;
+  ehooks.on_progress = hooks.on_progress;
+  ehooks.on_checkpoint = hooks.on_checkpoint;
+  ehooks.cancel = hooks.cancel;
+  const engine::BacktestEngine eng(eopts);
+  engine::EngineOutcome out = eng.run(in, ehooks, resume_checkpoint);
+  phases.simulation = seconds_since(t);
+
+  RunOutcome result;
+  result.last_progress = out.last_progress;
+  if (out.status == engine::EngineOutcome::Status::kCancelled) {
+    result.status = RunOutcome::Status::kCancelled;
+    result.checkpoint = std::move(out.checkpoint);
+    return result;
+  }
+
+  // 5. metrics were computed at the end of the loop; the JSON document is the last step
+  t = Clock::now();
+  engine::ResultHeader header;
+  header.strategy_name = bundle.strategy_name.empty() ? bundle.model_name : bundle.strategy_name;
+  header.symbol = data.symbol;
+  header.timeframe = data.base_timeframe;
+  header.start_date = request.start_date;
+  header.end_date = request.end_date;
+  phases.metrics = seconds_since(t);
+  header.phase_seconds = phases;
+  header.execution_time_seconds = seconds_since(t_start);
+  result.status = RunOutcome::Status::kCompleted;
+  result.result_json = engine::result_to_json(header, eopts, out.result);
+  return result;
+}
+
+}  // namespace ktrdr::runner
