@@ -3,14 +3,15 @@
 // Contract:
 //  * `type` is matched case-insensitively against the registry names of §1.3 (canonical names and aliases).
 //  * Parameters are validated against each indicator's parameter list (names, defaults, bounds, strict
-//    int/float/bool types) when `validate_indicator` / `compute_indicator` runs; violations throw ktrdr::Error
-//    naming indicator id, parameter, value and allowed range. Unknown parameters are reported in
+//    int/float/bool types) when `validate_indicator` / `compute_indicator` runs; violations throw
+//    ktrdr::Error naming indicator id, parameter, value and allowed range. Unknown parameters are reported in
 //    `warnings` (or throw when `strict`).
 //  * Every output column has exactly bars.size() values; warm-up is NaN as in the reference.
 //  * Multi-output indicators list their outputs in the reference engine order; outputs[0] is the primary
 //    (the alias column `{tf}_{id}` equals it).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,8 +36,8 @@ struct ParamValue {
 };
 
 struct IndicatorSpec {
-  std::string id;    // strategy key, e.g. "rsi_14"
-  std::string type;  // e.g. "rsi", "RSIIndicator", "bbands"
+  std::string id;                                          // strategy key, e.g. "rsi_14"
+  std::string type;                                        // e.g. "rsi", "RSIIndicator", "bbands"
   std::vector<std::pair<std::string, ParamValue>> params;  // YAML order, `type` excluded
 };
 
@@ -63,5 +64,20 @@ void validate_indicator(const IndicatorSpec& spec, std::vector<std::string>* war
 // Computes the indicator (validates first). Throws ktrdr::Error on too few bars (names the minimum).
 IndicatorResult compute_indicator(const IndicatorSpec& spec, const BarSeries& bars,
                                   std::vector<std::string>* warnings = nullptr, bool strict = false);
+
+// Options beyond the reference contract.
+//  * strict: unknown parameters throw instead of producing a warning (same as the `strict` argument).
+//  * ktrdr_compat: reproduce reference output that DECISIONS.md calls plainly broken. Today that is only
+//    supertrend, whose reference output is `trend` all NaN and `direction` all +1. Off (the default), the
+//    supertrend bands start at the first valid ATR and the warm-up is NaN in both outputs.
+struct ComputeOptions {
+  bool strict = false;
+  bool ktrdr_compat = false;
+};
+IndicatorResult compute_indicator(const IndicatorSpec& spec, const BarSeries& bars,
+                                  const ComputeOptions& options,
+                                  std::vector<std::string>* warnings = nullptr);
+// Minimum number of bars the indicator needs with the spec's parameters (reference "min rows"; validates).
+size_t min_rows(const IndicatorSpec& spec);
 
 }  // namespace ktrdr::indicators

@@ -1,0 +1,118 @@
+// Membership functions, reference §4 scalar path.
+#include "ktrdr/fuzzy/membership.h"
+
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include "ktrdr/common/error.h"
+
+namespace ktrdr::fuzzy {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string where(const std::string& context) {
+  return context.empty() ? std::string() : context + ": ";
+}
+
+std::string list(const std::vector<double>& p) {
+  std::string s = "[";
+  for (size_t i = 0; i < p.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", p[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+MembershipType parse_membership_type(const std::string& name) {
+  const std::string n = lower(name);
+  if (n == "triangular" || n == "triangularmf") return MembershipType::kTriangular;
+  if (n == "trapezoidal" || n == "trapezoidalmf") return MembershipType::kTrapezoidal;
+  if (n == "gaussian" || n == "gaussianmf") return MembershipType::kGaussian;
+  KTRDR_FAIL(
+      "unknown membership function type '{}'; valid types: triangular, trapezoidal, gaussian "
+      "(aliases triangularmf, trapezoidalmf, gaussianmf)",
+      name);
+}
+
+const char* membership_type_name(MembershipType type) {
+  switch (type) {
+    case MembershipType::kTriangular:
+      return "triangular";
+    case MembershipType::kTrapezoidal:
+      return "trapezoidal";
+    case MembershipType::kGaussian:
+      return "gaussian";
+  }
+  return "?";
+}
+
+MembershipFunction::MembershipFunction(MembershipType type, std::vector<double> params,
+                                       const std::string& context)
+    : type_(type), params_(std::move(params)) {
+  const auto& p = params_;
+  const std::string at = where(context);
+  for (double v : p) {
+    KTRDR_REQUIRE(!std::isnan(v), "{}{} parameters must be numbers (got {})", at, membership_type_name(type),
+                  list(p));
+  }
+  switch (type) {
+    case MembershipType::kTriangular:
+      KTRDR_REQUIRE(p.size() == 3,
+                    "{}triangular membership needs exactly 3 parameters [a, b, c] (got {}: {})", at, p.size(),
+                    list(p));
+      KTRDR_REQUIRE(p[0] <= p[1] && p[1] <= p[2], "{}triangular membership needs a <= b <= c (got {})", at,
+                    list(p));
+      break;
+    case MembershipType::kTrapezoidal:
+      KTRDR_REQUIRE(p.size() == 4,
+                    "{}trapezoidal membership needs exactly 4 parameters [a, b, c, d] (got {}: {})", at,
+                    p.size(), list(p));
+      KTRDR_REQUIRE(p[0] <= p[1] && p[1] <= p[2] && p[2] <= p[3],
+                    "{}trapezoidal membership needs a <= b <= c <= d (got {})", at, list(p));
+      break;
+    case MembershipType::kGaussian:
+      KTRDR_REQUIRE(p.size() == 2,
+                    "{}gaussian membership needs exactly 2 parameters [mu, sigma] (got {}: {})", at, p.size(),
+                    list(p));
+      KTRDR_REQUIRE(p[1] > 0, "{}gaussian membership needs sigma > 0 (got sigma = {})", at, p[1]);
+      break;
+  }
+}
+
+double MembershipFunction::evaluate(double x) const {
+  if (std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+  const auto& p = params_;
+  switch (type_) {
+    case MembershipType::kTriangular: {
+      const double a = p[0], b = p[1], c = p[2];
+      if (x == b) return 1.0;
+      if (x <= a || x >= c) return 0.0;
+      if (x < b) return (x - a) / std::max(b - a, kEps);
+      return (c - x) / std::max(c - b, kEps);
+    }
+    case MembershipType::kTrapezoidal: {
+      const double a = p[0], b = p[1], c = p[2], d = p[3];
+      if (x <= a || x >= d) return 0.0;
+      if (x < b) return (x - a) / std::max(b - a, kEps);
+      if (x <= c) return 1.0;
+      return (d - x) / std::max(d - c, kEps);
+    }
+    case MembershipType::kGaussian: {
+      const double z = (x - p[0]) / p[1];
+      return std::exp(-0.5 * z * z);
+    }
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+void MembershipFunction::evaluate(const double* x, size_t n, double* out) const {
+  for (size_t i = 0; i < n; ++i) out[i] = evaluate(x[i]);
+}
+
+}  // namespace ktrdr::fuzzy

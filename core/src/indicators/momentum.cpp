@@ -1,0 +1,228 @@
+// Momentum oscillators: rsi, roc, momentum, williamsr, stochastic, cci, rvi, aroon, fishertransform.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "indicator_defs.h"
+
+namespace ktrdr::indicators::detail {
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline bool is_nan(double v) {
+  return v != v;
+}
+
+// pandas Series.mean() over a slice: NaN skipped, numpy pairwise sum of the rest / count.
+double nanmean(const double* x, size_t n) {
+  std::vector<double> filled(x, x + n);
+  size_t count = 0;
+  for (double& v : filled) {
+    if (is_nan(v)) {
+      v = 0.0;
+    } else {
+      ++count;
+    }
+  }
+  if (count == 0) return kNaN;
+  return pairwise_sum(filled.data(), n) / static_cast<double>(count);
+}
+}  // namespace
+
+std::vector<Column> compute_rsi(const ComputeContext& c) {
+  const auto x = c.source();
+  const size_t n = x.size();
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  Column rsi(n, kNaN);
+  Column delta(n, kNaN);
+  for (size_t t = 1; t < n; ++t) delta[t] = x[t] - x[t - 1];
+  double abs_sum = 0.0;  // only compared with 0: order does not matter
+  for (size_t t = 1; t < n; ++t) {
+    if (!is_nan(delta[t])) abs_sum += std::fabs(delta[t]);
+  }
+  if (abs_sum == 0) {
+    for (size_t t = period; t < n; ++t) rsi[t] = 50.0;
+    return {rsi};
+  }
+  Column gain(n), loss(n);
+  for (size_t t = 0; t < n; ++t) {
+    const double d = delta[t];
+    gain[t] = d < 0 ? 0.0 : d;             // NaN stays NaN
+    loss[t] = d > 0 ? 0.0 : std::fabs(d);  // abs(min(d, 0)), NaN stays NaN
+  }
+  const double g0 = nanmean(gain.data() + 1, std::min(period, n - 1));
+  const double l0 = nanmean(loss.data() + 1, std::min(period, n - 1));
+  if (period < n) {
+    if (l0 != 0) {
+      const double rs = g0 / l0;
+      rsi[period] = 100 - (100 / (1 + rs));
+    } else {
+      rsi[period] = g0 > 0 ? 100.0 : 50.0;
+    }
+  }
+  double avg_gain = g0, avg_loss = l0;
+  const double pd = static_cast<double>(period);
+  for (size_t t = period + 1; t < n; ++t) {
+    avg_gain = ((avg_gain * (pd - 1)) + gain[t]) / pd;
+    avg_loss = ((avg_loss * (pd - 1)) + loss[t]) / pd;
+    if (avg_loss == 0) {
+      rsi[t] = avg_gain == 0 ? 50.0 : 100.0;
+    } else {
+      const double rs = avg_gain / avg_loss;
+      rsi[t] = 100 - (100 / (1 + rs));
+    }
+  }
+  return {rsi};
+}
+
+std::vector<Column> compute_roc(const ComputeContext& c) {
+  const auto x = c.source();
+  const size_t n = x.size();
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  Column out(n, kNaN);
+  for (size_t t = period; t < n; ++t) {
+    const double prev = x[t - period];
+    double v = ((x[t] - prev) / prev) * 100;
+    if (std::isinf(v)) v = kNaN;
+    out[t] = v;
+  }
+  return {out};
+}
+
+std::vector<Column> compute_momentum(const ComputeContext& c) {
+  const auto x = c.source();
+  const size_t n = x.size();
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  Column out(n, kNaN);
+  for (size_t t = period; t < n; ++t) out[t] = x[t] - x[t - period];
+  return {out};
+}
+
+std::vector<Column> compute_williamsr(const ComputeContext& c) {
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  const Column hh = rolling_max(c.bars.high, period, period);
+  const Column ll = rolling_min(c.bars.low, period, period);
+  const size_t n = c.bars.size();
+  Column out(n);
+  for (size_t t = 0; t < n; ++t) {
+    const double v = ((hh[t] - c.bars.close[t]) / (hh[t] - ll[t])) * -100;
+    out[t] = is_nan(v) ? -50.0 : v;
+  }
+  return {out};
+}
+
+std::vector<Column> compute_stochastic(const ComputeContext& c) {
+  const size_t kp = static_cast<size_t>(c.p.i("k_period"));
+  const size_t dp = static_cast<size_t>(c.p.i("d_period"));
+  const size_t sk = static_cast<size_t>(c.p.i("smooth_k"));
+  const Column hh = rolling_max(c.bars.high, kp, kp);
+  const Column ll = rolling_min(c.bars.low, kp, kp);
+  const size_t n = c.bars.size();
+  Column raw(n);
+  for (size_t t = 0; t < n; ++t) {
+    const double v = ((c.bars.close[t] - ll[t]) / (hh[t] - ll[t])) * 100;
+    raw[t] = is_nan(v) ? 50.0 : v;
+  }
+  Column k = sk > 1 ? rolling_mean(raw, sk, 1) : raw;
+  Column d = rolling_mean(k, dp, 1);
+  return {std::move(k), std::move(d)};
+}
+
+std::vector<Column> compute_cci(const ComputeContext& c) {
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  const size_t n = c.bars.size();
+  Column tp(n);
+  for (size_t t = 0; t < n; ++t) tp[t] = (c.bars.high[t] + c.bars.low[t] + c.bars.close[t]) / 3;
+  const Column sma = rolling_mean(tp, period, period);
+  Column out(n, kNaN);
+  std::vector<double> dev(period);
+  for (size_t t = 0; t < n; ++t) {
+    if (t + 1 < period || is_nan(sma[t])) continue;
+    const size_t s = t + 1 - period;
+    bool any_nan = false;
+    for (size_t j = 0; j < period; ++j) {
+      dev[j] = std::fabs(tp[s + j] - sma[t]);
+      any_nan = any_nan || is_nan(tp[s + j]);
+    }
+    if (any_nan) continue;
+    const double md = pairwise_sum(dev.data(), period) / static_cast<double>(period);
+    out[t] = (tp[t] - sma[t]) / (0.015 * md);
+  }
+  return {out};
+}
+
+std::vector<Column> compute_rvi(const ComputeContext& c) {
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  const size_t sp = static_cast<size_t>(c.p.i("signal_period"));
+  const size_t n = c.bars.size();
+  Column co(n), hl(n), num(n, kNaN), den(n, kNaN);
+  for (size_t t = 0; t < n; ++t) {
+    co[t] = c.bars.close[t] - c.bars.open[t];
+    hl[t] = c.bars.high[t] - c.bars.low[t];
+  }
+  for (size_t t = 3; t < n; ++t) {
+    num[t] = (co[t - 3] + 2 * co[t - 2] + 2 * co[t - 1] + co[t]) / 6;
+    den[t] = (hl[t - 3] + 2 * hl[t - 2] + 2 * hl[t - 1] + hl[t]) / 6;
+  }
+  const Column num_sma = rolling_mean(num, period, period);
+  const Column den_sma = rolling_mean(den, period, period);
+  Column rvi(n, kNaN);
+  for (size_t t = 0; t < n; ++t) {
+    if (den_sma[t] != 0) rvi[t] = num_sma[t] / den_sma[t];
+  }
+  Column signal = rolling_mean(rvi, sp, sp);
+  return {std::move(rvi), std::move(signal)};
+}
+
+std::vector<Column> compute_aroon(const ComputeContext& c) {
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  const size_t n = c.bars.size();
+  Column up(n, kNaN), down(n, kNaN), osc(n, kNaN);
+  const double pd = static_cast<double>(period);
+  for (size_t t = 0; t + 1 < period + 0 && t < n; ++t) {
+  }
+  for (size_t t = period - 1; t < n; ++t) {
+    const size_t s = t + 1 - period;
+    size_t imax = s, imin = s;
+    bool any_nan = false;
+    for (size_t j = s; j <= t; ++j) {
+      if (is_nan(c.bars.high[j]) || is_nan(c.bars.low[j])) any_nan = true;
+      if (c.bars.high[j] > c.bars.high[imax]) imax = j;
+      if (c.bars.low[j] < c.bars.low[imin]) imin = j;
+    }
+    if (any_nan) continue;
+    const double since_high = static_cast<double>(t - imax);
+    const double since_low = static_cast<double>(t - imin);
+    up[t] = ((pd - since_high) / pd) * 100;
+    down[t] = ((pd - since_low) / pd) * 100;
+    osc[t] = up[t] - down[t];
+  }
+  return {std::move(up), std::move(down), std::move(osc)};
+}
+
+std::vector<Column> compute_fishertransform(const ComputeContext& c) {
+  const size_t period = static_cast<size_t>(c.p.i("period"));
+  const int smoothing = c.p.i("smoothing");
+  const size_t n = c.bars.size();
+  Column med(n);
+  for (size_t t = 0; t < n; ++t) med[t] = (c.bars.high[t] + c.bars.low[t]) / 2;
+  const Column hh = rolling_max(med, period, period);
+  const Column ll = rolling_min(med, period, period);
+  Column f(n);
+  for (size_t t = 0; t < n; ++t) {
+    const double range = hh[t] - ll[t];
+    double v;
+    if (range != 0) {
+      v = 2 * ((med[t] - ll[t]) / range) - 1;
+    } else {
+      v = 0.0;
+    }
+    if (!is_nan(v)) v = std::clamp(v, -0.999, 0.999);
+    f[t] = 0.5 * std::log((1 + v) / (1 - v));
+  }
+  Column fisher = ewm_mean(f, com_from_span(smoothing), false);
+  Column signal(n, kNaN);
+  for (size_t t = 1; t < n; ++t) signal[t] = fisher[t - 1];
+  return {std::move(fisher), std::move(signal)};
+}
+
+}  // namespace ktrdr::indicators::detail
