@@ -186,3 +186,11 @@ Status validate(const OpEvent& m) {
 }
 
 }  // namespace ktrdr::proto
+
+namespace ktrdr::proto {
+Status validate(const OperationInfo& m) {
+  if (!is_valid_op_id(m.op_id)) return Status::error(ErrorCode::kMalformed, "stored operation id is invalid");
+  if (!valid_state(m.state)) return Status::error(ErrorCode::kMalformed, "stored operation state is invalid");
+  return {};
+}
+}  // namespace ktrdr::proto

@@ -59,6 +59,7 @@ Status validate(const JobFailure& m);
 Status validate(const Disconnect& m);
 Status validate(const CancelJob& m);
 Status validate(const OpEvent& m);
+Status validate(const OperationInfo& m);
 
 // Decodes a msgpack map into T and validates it. kMalformed on bad msgpack / wrong types.
 template <typename T>

@@ -268,8 +268,9 @@ struct Job {
   std::string op_id;
   uint32_t attempt = 1;
   JobSpec job;
-  std::string checkpoint;  // raw bytes (msgpack str); "" = start fresh, else resume from it
-  MSGPACK_DEFINE_MAP(op_id, attempt, job, checkpoint)
+  std::string checkpoint;       // raw bytes (msgpack str); "" = start fresh, else resume from it
+  uint64_t checkpoint_bar = 0;  // bar index of `checkpoint` (a worker may hold a newer one locally)
+  MSGPACK_DEFINE_MAP(op_id, attempt, job, checkpoint, checkpoint_bar)
 };
 struct Heartbeat {
   std::string op_id;  // worker -> broker: its current job ("" idle); broker -> worker: ""
