@@ -176,26 +176,23 @@ std::vector<Column> compute_rvi(const ComputeContext& c) {
 std::vector<Column> compute_aroon(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
   const size_t n = c.bars.size();
+  const auto& h = c.bars.high;
+  const auto& l = c.bars.low;
   Column up(n, kNaN), down(n, kNaN), osc(n, kNaN);
   const double pd = static_cast<double>(period);
-  for (size_t t = 0; t + 1 < period + 0 && t < n; ++t) {
-  }
   for (size_t t = period - 1; t < n; ++t) {
     const size_t s = t + 1 - period;
-    size_t imax = s, imin = s;
-    bool any_nan = false;
+    // Series.argmax/argmin: first occurrence, NaN skipped.
+    size_t imax = n, imin = n;
     for (size_t j = s; j <= t; ++j) {
-      if (is_nan(c.bars.high[j]) || is_nan(c.bars.low[j])) any_nan = true;
-      if (c.bars.high[j] > c.bars.high[imax]) imax = j;
-      if (c.bars.low[j] < c.bars.low[imin]) imin = j;
+      if (!is_nan(h[j]) && (imax == n || h[j] > h[imax])) imax = j;
+      if (!is_nan(l[j]) && (imin == n || l[j] < l[imin])) imin = j;
     }
-    if (any_nan) continue;
-    const double since_high = static_cast<double>(t - imax);
-    const double since_low = static_cast<double>(t - imin);
-    up[t] = ((pd - since_high) / pd) * 100;
-    down[t] = ((pd - since_low) / pd) * 100;
-    osc[t] = up[t] - down[t];
+    if (imax == n || imin == n) continue;
+    up[t] = ((pd - static_cast<double>(t - imax)) / pd) * 100.0;
+    down[t] = ((pd - static_cast<double>(t - imin)) / pd) * 100.0;
   }
+  for (size_t t = 0; t < n; ++t) osc[t] = up[t] - down[t];
   return {std::move(up), std::move(down), std::move(osc)};
 }
 
@@ -205,8 +202,8 @@ std::vector<Column> compute_fishertransform(const ComputeContext& c) {
   const size_t n = c.bars.size();
   Column med(n);
   for (size_t t = 0; t < n; ++t) med[t] = (c.bars.high[t] + c.bars.low[t]) / 2;
-  const Column hh = rolling_max(med, period, period);
-  const Column ll = rolling_min(med, period, period);
+  const Column hh = rolling_max(c.bars.high, period, period);
+  const Column ll = rolling_min(c.bars.low, period, period);
   Column f(n);
   for (size_t t = 0; t < n; ++t) {
     const double range = hh[t] - ll[t];

@@ -61,15 +61,19 @@ std::vector<Column> compute_vwap(const ComputeContext& c) {
     num.resize(n);
     den.resize(n);
     double sp = 0, sv = 0;
+    // Series.cumsum: NaN skipped, and NaN where the input is NaN.
     for (size_t t = 0; t < n; ++t) {
       if (!is_nan(pv[t])) sp += pv[t];
       if (!is_nan(vol[t])) sv += vol[t];
-      num[t] = sp;
-      den[t] = sv;
+      num[t] = is_nan(pv[t]) ? kNaN : sp;
+      den[t] = is_nan(vol[t]) ? kNaN : sv;
     }
   }
   Column out(n);
-  for (size_t t = 0; t < n; ++t) out[t] = den[t] == 0 ? kNaN : num[t] / den[t];
+  for (size_t t = 0; t < n; ++t) {
+    const double v = den[t] == 0 ? kNaN : num[t] / den[t];
+    out[t] = std::isinf(v) ? kNaN : v;
+  }
   return {out};
 }
 
@@ -152,10 +156,15 @@ std::vector<Column> compute_adline(const ComputeContext& c) {
     line[t] = is_nan(mfv[t]) ? kNaN : run;
   }
   Column roc(n, kNaN), mom(n, kNaN), rs(n, kNaN);
-  for (size_t t = 10; t < n; ++t) roc[t] = (line[t] / line[t - 10] - 1) * 100;
+  // pct_change(10) forward-fills NaN first.
+  Column filled = line;
+  for (size_t t = 1; t < n; ++t) {
+    if (is_nan(filled[t])) filled[t] = filled[t - 1];
+  }
+  for (size_t t = 10; t < n; ++t) roc[t] = (filled[t] / filled[t - 10] - 1) * 100;
   for (size_t t = 21; t < n; ++t) mom[t] = line[t] - line[t - 21];
   const Column mean50 = rolling_mean(line, 50, 20);
-  for (size_t t = 0; t < n; ++t) rs[t] = 100 * (line[t] / mean50[t] - 1);
+  for (size_t t = 0; t < n; ++t) rs[t] = (line[t] / mean50[t] - 1) * 100;
   return {std::move(line), std::move(mfm), std::move(mfv), std::move(roc), std::move(mom), std::move(rs)};
 }
 
