@@ -51,17 +51,27 @@ std::unique_ptr<JobStore> JobStore::open(const std::string& dir) {
   return std::unique_ptr<JobStore>(new JobStore(std::move(impl)));
 }
 
-void JobStore::put_operation(const proto::OperationInfo& op) { impl_->batch.Put("op/" + op.op_id, proto::pack(op)); }
-void JobStore::put_checkpoint(const proto::Checkpoint& ck) { impl_->batch.Put("ck/" + ck.op_id, proto::pack(ck)); }
-void JobStore::delete_checkpoint(const std::string& op_id) { impl_->batch.Delete("ck/" + op_id); }
+void JobStore::put_operation(const proto::OperationInfo& op) {
+  impl_->batch.Put("op/" + op.op_id, proto::pack(op));
+}
+void JobStore::put_checkpoint(const proto::Checkpoint& ck) {
+  impl_->batch.Put("ck/" + ck.op_id, proto::pack(ck));
+}
+void JobStore::delete_checkpoint(const std::string& op_id) {
+  impl_->batch.Delete("ck/" + op_id);
+}
 void JobStore::put_result(const std::string& op_id, const std::string& result_json) {
   impl_->batch.Put("res/" + op_id, result_json);
 }
 void JobStore::put_client_key(const std::string& key, const std::string& op_id) {
   impl_->batch.Put("key/" + key, op_id);
 }
-bool JobStore::has_staged() const { return impl_->batch.Count() > 0; }
-std::size_t JobStore::staged_bytes() const { return impl_->batch.GetDataSize(); }
+bool JobStore::has_staged() const {
+  return impl_->batch.Count() > 0;
+}
+std::size_t JobStore::staged_bytes() const {
+  return impl_->batch.GetDataSize();
+}
 
 proto::Status JobStore::commit(bool sync) {
   if (!has_staged()) return {};
@@ -108,7 +118,9 @@ std::optional<proto::Checkpoint> JobStore::get_checkpoint(const std::string& op_
   return ck;
 }
 
-std::optional<std::string> JobStore::get_result(const std::string& op_id) const { return impl_->get("res/" + op_id); }
+std::optional<std::string> JobStore::get_result(const std::string& op_id) const {
+  return impl_->get("res/" + op_id);
+}
 std::optional<std::string> JobStore::find_client_key(const std::string& key) const {
   return impl_->get("key/" + key);
 }

@@ -5,7 +5,8 @@
 
 namespace ktrdr::net {
 
-WorkerEntry& WorkerRegistry::add(const std::string& routing_id, const proto::WorkerReady& ready, int64_t now_ns) {
+WorkerEntry& WorkerRegistry::add(const std::string& routing_id, const proto::WorkerReady& ready,
+                                 int64_t now_ns) {
   drop_idle(routing_id);
   WorkerEntry& w = workers_[routing_id];
   w.routing_id = routing_id;
