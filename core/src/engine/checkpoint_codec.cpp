@@ -1,0 +1,512 @@
+#include "engine/checkpoint_codec.h"
+
+#include <bit>
+#include <cstring>
+#include <string_view>
+
+#include <msgpack.hpp>
+
+#include "engine/hash64.h"
+#include "ktrdr/common/error.h"
+#include "ktrdr/common/time.h"
+#include "ktrdr/engine/checkpoint.h"
+
+namespace ktrdr::engine::detail {
+namespace {
+
+static_assert(
+    std::endian::native == std::endian::little,
+    "checkpoint columns are stored as little-endian raw arrays; add byte swapping for this platform");
+
+constexpr uint64_t kChecksumSeed = 0x6b74726463706b31ULL;  // "ktrdcpk1"
+constexpr uint32_t kPayloadFields = 2;
+constexpr uint32_t kFingerprintFields = 18;
+constexpr uint32_t kStateFields = 8;
+constexpr uint32_t kTradeFields = 17;
+constexpr uint32_t kPositionFields = 12;
+constexpr uint32_t kTrackerFields = 9;
+constexpr uint32_t kDecisionFields = 11;
+
+[[noreturn]] void corrupt(std::string_view what) {
+  KTRDR_FAIL("checkpoint is corrupt or not an engine checkpoint: {}; discard it and restart the backtest",
+             what);
+}
+
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+void pack_opt_double(Packer& pk, const std::optional<double>& v) {
+  if (v) {
+    pk.pack_double(*v);
+  } else {
+    pk.pack_nil();
+  }
+}
+void pack_opt_int(Packer& pk, const std::optional<int64_t>& v) {
+  if (v) {
+    pk.pack_int64(*v);
+  } else {
+    pk.pack_nil();
+  }
+}
+void pack_bool(Packer& pk, bool b) {
+  if (b) {
+    pk.pack_true();
+  } else {
+    pk.pack_false();
+  }
+}
+template <typename T>
+void pack_column(Packer& pk, const T* data, size_t n) {
+  const size_t bytes = n * sizeof(T);
+  pk.pack_bin(static_cast<uint32_t>(bytes));
+  pk.pack_bin_body(reinterpret_cast<const char*>(data), static_cast<uint32_t>(bytes));
+}
+
+void pack_fingerprint(Packer& pk, const Fingerprint& f) {
+  pk.pack_array(kFingerprintFields);
+  pk.pack_uint64(f.n_bars);
+  pk.pack_int64(f.first_ts_ns);
+  pk.pack_int64(f.last_ts_ns);
+  pk.pack_uint64(f.n_outputs);
+  pk.pack_uint64(f.data_hash);
+  pk.pack_double(f.initial_capital);
+  pk.pack_double(f.commission);
+  pk.pack_double(f.slippage);
+  pk.pack_double(f.position_fraction);
+  pk.pack_uint64(f.warmup_bars);
+  pk.pack_uint8(f.mode);
+  pk.pack(f.symbol);
+  pack_bool(pk, f.start_ns.has_value());
+  pk.pack_int64(f.start_ns.value_or(0));
+  pack_bool(pk, f.end_ns.has_value());
+  pk.pack_int64(f.end_ns.value_or(0));
+  pk.pack_uint64(f.decisions_hash);
+  pack_bool(pk, f.record_decisions);
+}
+
+void pack_trade(Packer& pk, const position::Trade& t) {
+  pk.pack_array(kTradeFields);
+  pk.pack_uint64(t.trade_id);
+  pk.pack(t.symbol);
+  pk.pack_uint8(static_cast<uint8_t>(t.side));
+  pk.pack_double(t.entry_price);
+  pk.pack_int64(t.entry_ts_ns);
+  pk.pack_double(t.exit_price);
+  pk.pack_int64(t.exit_ts_ns);
+  pk.pack_int64(t.quantity);
+  pk.pack_double(t.gross_pnl);
+  pk.pack_double(t.commission);
+  pk.pack_double(t.slippage);
+  pk.pack_double(t.net_pnl);
+  pk.pack_double(t.holding_period_hours);
+  pk.pack_double(t.max_favorable_excursion);
+  pk.pack_double(t.max_adverse_excursion);
+  pack_opt_double(pk, t.confidence);
+  pack_bool(pk, t.forced);
+}
+
+void pack_position(Packer& pk, const std::optional<position::OpenPosition>& op) {
+  if (!op) {
+    pk.pack_nil();
+    return;
+  }
+  const auto& p = *op;
+  pk.pack_array(kPositionFields);
+  pk.pack_uint8(static_cast<uint8_t>(p.side));
+  pk.pack_double(p.entry_price);
+  pk.pack_int64(p.entry_ts_ns);
+  pk.pack_int64(p.quantity);
+  pk.pack_double(p.entry_commission);
+  pk.pack_double(p.entry_slippage);
+  pack_opt_double(pk, p.entry_confidence);
+  pk.pack_double(p.current_price);
+  pk.pack_int64(p.last_update_ts_ns);
+  pk.pack_double(p.unrealized_pnl);
+  pk.pack_double(p.max_favorable_excursion);
+  pk.pack_double(p.max_adverse_excursion);
+}
+
+void pack_tracker(Packer& pk, const metrics::TrackerState& t) {
+  const size_t n = t.equity_curve.size();
+  std::vector<int64_t> ts(n);
+  std::vector<double> price(n), value(n);
+  std::vector<uint8_t> side(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& e = t.equity_curve[i];
+    ts[i] = e.ts_ns;
+    price[i] = e.price;
+    value[i] = e.portfolio_value;
+    side[i] = static_cast<uint8_t>(e.position);
+  }
+  pk.pack_array(kTrackerFields);
+  pack_column(pk, ts.data(), n);
+  pack_column(pk, price.data(), n);
+  pack_column(pk, value.data(), n);
+  pack_column(pk, side.data(), n);
+  pack_column(pk, t.returns.data(), t.returns.size());
+  pk.pack_double(t.peak);
+  pk.pack_double(t.max_drawdown_pct);
+  pk.pack_double(t.peak_at_max_drawdown);
+  pk.pack_double(t.last_equity);
+}
+
+void pack_decision(Packer& pk, const DecisionRecord& d) {
+  pk.pack_array(kDecisionFields);
+  pk.pack_uint64(d.bar_index);
+  pk.pack_int64(d.ts_ns);
+  pk.pack_uint8(static_cast<uint8_t>(d.position));
+  pk.pack_uint8(static_cast<uint8_t>(d.signal));
+  pk.pack_uint8(static_cast<uint8_t>(d.raw_signal));
+  pk.pack_double(d.confidence);
+  pk.pack_double(d.probs[0]);
+  pk.pack_double(d.probs[1]);
+  pk.pack_double(d.probs[2]);
+  pack_opt_double(pk, d.predicted_return);
+  pk.pack_uint8(static_cast<uint8_t>(d.error));
+}
+
+// ---- reading ----
+
+class Arr {
+ public:
+  Arr(const msgpack::object& o, uint32_t n, const char* what) : what_(what) {
+    if (o.type != msgpack::type::ARRAY || o.via.array.size != n) {
+      corrupt(fmt::format("{}: expected an array of {} fields", what, n));
+    }
+    p_ = o.via.array.ptr;
+    n_ = n;
+  }
+  const msgpack::object& next() {
+    if (i_ >= n_) corrupt(fmt::format("{}: too few fields", what_));
+    return p_[i_++];
+  }
+  uint64_t u64() {
+    const auto& o = next();
+    if (o.type != msgpack::type::POSITIVE_INTEGER) bad("an unsigned integer");
+    return o.via.u64;
+  }
+  int64_t i64() {
+    const auto& o = next();
+    if (o.type == msgpack::type::POSITIVE_INTEGER) {
+      if (o.via.u64 > static_cast<uint64_t>(INT64_MAX)) bad("an int64");
+      return static_cast<int64_t>(o.via.u64);
+    }
+    if (o.type != msgpack::type::NEGATIVE_INTEGER) bad("an integer");
+    return o.via.i64;
+  }
+  double f64() {
+    const auto& o = next();
+    if (o.type != msgpack::type::FLOAT64) bad("a float64");
+    return o.via.f64;
+  }
+  bool boolean() {
+    const auto& o = next();
+    if (o.type != msgpack::type::BOOLEAN) bad("a boolean");
+    return o.via.boolean;
+  }
+  std::string str() {
+    const auto& o = next();
+    if (o.type != msgpack::type::STR) bad("a string");
+    return std::string(o.via.str.ptr, o.via.str.size);
+  }
+  std::optional<double> opt_f64() {
+    if (peek().type == msgpack::type::NIL) {
+      ++i_;
+      return std::nullopt;
+    }
+    return f64();
+  }
+  template <typename E>
+  E enumeration(uint64_t max_value) {
+    const uint64_t v = u64();
+    if (v > max_value) bad(fmt::format("an enum value <= {} (got {})", max_value, v));
+    return static_cast<E>(v);
+  }
+  template <typename T>
+  std::vector<T> column() {
+    const auto& o = next();
+    if (o.type != msgpack::type::BIN || o.via.bin.size % sizeof(T) != 0) bad("a raw column");
+    std::vector<T> out(o.via.bin.size / sizeof(T));
+    if (!out.empty()) std::memcpy(out.data(), o.via.bin.ptr, o.via.bin.size);
+    return out;
+  }
+  const msgpack::object& peek() const {
+    if (i_ >= n_) corrupt(fmt::format("{}: too few fields", what_));
+    return p_[i_];
+  }
+
+ private:
+  [[noreturn]] void bad(std::string_view expected) const {
+    corrupt(fmt::format("{} field {}: expected {}", what_, i_ - 1, expected));
+  }
+  const msgpack::object* p_ = nullptr;
+  uint32_t n_ = 0;
+  uint32_t i_ = 0;
+  const char* what_;
+};
+
+Fingerprint read_fingerprint(const msgpack::object& o) {
+  Arr a(o, kFingerprintFields, "fingerprint");
+  Fingerprint f;
+  f.n_bars = a.u64();
+  f.first_ts_ns = a.i64();
+  f.last_ts_ns = a.i64();
+  f.n_outputs = a.u64();
+  f.data_hash = a.u64();
+  f.initial_capital = a.f64();
+  f.commission = a.f64();
+  f.slippage = a.f64();
+  f.position_fraction = a.f64();
+  f.warmup_bars = a.u64();
+  f.mode = static_cast<uint8_t>(a.u64());
+  f.symbol = a.str();
+  const bool has_start = a.boolean();
+  const int64_t start = a.i64();
+  const bool has_end = a.boolean();
+  const int64_t end = a.i64();
+  if (has_start) f.start_ns = start;
+  if (has_end) f.end_ns = end;
+  f.decisions_hash = a.u64();
+  f.record_decisions = a.boolean();
+  return f;
+}
+
+position::Trade read_trade(const msgpack::object& o) {
+  Arr a(o, kTradeFields, "trade");
+  position::Trade t;
+  t.trade_id = a.u64();
+  t.symbol = a.str();
+  t.side = a.enumeration<decision::PositionSide>(2);
+  t.entry_price = a.f64();
+  t.entry_ts_ns = a.i64();
+  t.exit_price = a.f64();
+  t.exit_ts_ns = a.i64();
+  t.quantity = a.i64();
+  t.gross_pnl = a.f64();
+  t.commission = a.f64();
+  t.slippage = a.f64();
+  t.net_pnl = a.f64();
+  t.holding_period_hours = a.f64();
+  t.max_favorable_excursion = a.f64();
+  t.max_adverse_excursion = a.f64();
+  t.confidence = a.opt_f64();
+  t.forced = a.boolean();
+  return t;
+}
+
+std::optional<position::OpenPosition> read_position(const msgpack::object& o) {
+  if (o.type == msgpack::type::NIL) return std::nullopt;
+  Arr a(o, kPositionFields, "position");
+  position::OpenPosition p;
+  p.side = a.enumeration<decision::PositionSide>(2);
+  p.entry_price = a.f64();
+  p.entry_ts_ns = a.i64();
+  p.quantity = a.i64();
+  p.entry_commission = a.f64();
+  p.entry_slippage = a.f64();
+  p.entry_confidence = a.opt_f64();
+  p.current_price = a.f64();
+  p.last_update_ts_ns = a.i64();
+  p.unrealized_pnl = a.f64();
+  p.max_favorable_excursion = a.f64();
+  p.max_adverse_excursion = a.f64();
+  if (p.side == decision::PositionSide::kFlat || p.quantity <= 0)
+    corrupt("open position with no side or quantity");
+  return p;
+}
+
+metrics::TrackerState read_tracker(const msgpack::object& o) {
+  Arr a(o, kTrackerFields, "tracker");
+  const auto ts = a.column<int64_t>();
+  const auto price = a.column<double>();
+  const auto value = a.column<double>();
+  const auto side = a.column<uint8_t>();
+  metrics::TrackerState t;
+  t.returns = a.column<double>();
+  t.peak = a.f64();
+  t.max_drawdown_pct = a.f64();
+  t.peak_at_max_drawdown = a.f64();
+  t.last_equity = a.f64();
+  const size_t n = ts.size();
+  if (price.size() != n || value.size() != n || side.size() != n)
+    corrupt("equity curve columns differ in length");
+  if (t.returns.size() > n) corrupt("more returns than equity points");
+  t.equity_curve.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (side[i] > 2) corrupt("equity point with an invalid position");
+    t.equity_curve[i] =
+        metrics::EquityPoint{ts[i], price[i], value[i], static_cast<decision::PositionSide>(side[i])};
+  }
+  return t;
+}
+
+DecisionRecord read_decision(const msgpack::object& o) {
+  Arr a(o, kDecisionFields, "decision");
+  DecisionRecord d;
+  d.bar_index = a.u64();
+  d.ts_ns = a.i64();
+  d.position = a.enumeration<decision::PositionSide>(2);
+  d.signal = a.enumeration<decision::Signal>(2);
+  d.raw_signal = a.enumeration<decision::Signal>(2);
+  d.confidence = a.f64();
+  d.probs[0] = a.f64();
+  d.probs[1] = a.f64();
+  d.probs[2] = a.f64();
+  d.predicted_return = a.opt_f64();
+  d.error = a.enumeration<decision::DecisionError>(2);
+  return d;
+}
+
+msgpack::object_handle unpack_all(const char* data, size_t len, std::string_view what) {
+  // Every element takes at least one byte: no legitimate count exceeds the length (bounds allocations).
+  const auto cap = static_cast<std::size_t>(len > 0xffffffffu ? 0xffffffffu : len);
+  msgpack::unpack_limit limit(cap, cap, cap, cap, cap, 64);
+  std::size_t off = 0;
+  msgpack::object_handle oh = msgpack::unpack(data, len, off, nullptr, nullptr, limit);
+  if (off != len) corrupt(fmt::format("{} has {} trailing bytes", what, len - off));
+  return oh;
+}
+
+struct Envelope {
+  msgpack::object_handle outer;
+  uint32_t version = 0;
+  const char* payload = nullptr;
+  size_t payload_size = 0;
+};
+
+Envelope open_envelope(const std::string& blob) {
+  if (blob.empty()) corrupt("empty blob");
+  Envelope env;
+  env.outer = unpack_all(blob.data(), blob.size(), "blob");
+  const msgpack::object& o = env.outer.get();
+  if (o.type != msgpack::type::ARRAY || o.via.array.size != 4) corrupt("no envelope");
+  Arr a(o, 4, "envelope");
+  const auto& magic = a.next();
+  if (magic.type != msgpack::type::STR ||
+      std::string_view(magic.via.str.ptr, magic.via.str.size) != std::string_view(kCheckpointMagic)) {
+    corrupt("bad magic");
+  }
+  const uint64_t version = a.u64();
+  if (version != kCheckpointVersion) {
+    KTRDR_FAIL(
+        "checkpoint format version {} is not supported (this build reads version {}); restart the backtest "
+        "from the beginning",
+        version, kCheckpointVersion);
+  }
+  env.version = static_cast<uint32_t>(version);
+  const uint64_t checksum = a.u64();
+  const auto& payload = a.next();
+  if (payload.type != msgpack::type::BIN) corrupt("payload is not binary");
+  env.payload = payload.via.bin.ptr;
+  env.payload_size = payload.via.bin.size;
+  if (hash64(env.payload, env.payload_size, kChecksumSeed) != checksum) corrupt("checksum mismatch");
+  return env;
+}
+
+template <typename F>
+auto guarded(F&& f) {
+  try {
+    return f();
+  } catch (const ktrdr::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    corrupt(e.what());
+  }
+}
+
+}  // namespace
+
+std::string encode_checkpoint(const Fingerprint& fingerprint, const StateView& s) {
+  msgpack::sbuffer payload;
+  Packer pk(&payload);
+  pk.pack_array(kPayloadFields);
+  pack_fingerprint(pk, fingerprint);
+  pk.pack_array(kStateFields);
+  pk.pack_uint64(s.loop->next_bar);
+  if (s.loop->pending) {
+    pk.pack_uint8(static_cast<uint8_t>(*s.loop->pending));
+  } else {
+    pk.pack_nil();
+  }
+  pk.pack_double(s.loop->pending_confidence);
+  pack_opt_int(pk, s.loop->last_signal_ts_ns);
+  pk.pack_array(3);
+  pk.pack_double(s.positions->cash);
+  pk.pack_uint64(s.positions->next_trade_id);
+  pack_position(pk, s.positions->position);
+  pk.pack_array(static_cast<uint32_t>(s.positions->trades.size()));
+  for (const auto& t : s.positions->trades) pack_trade(pk, t);
+  pack_tracker(pk, *s.tracker);
+  const auto& decisions = *s.decisions;
+  pk.pack_array(static_cast<uint32_t>(decisions.size()));
+  for (const auto& d : decisions) pack_decision(pk, d);
+
+  msgpack::sbuffer out(payload.size() + 64);
+  Packer env(&out);
+  env.pack_array(4);
+  env.pack(std::string(kCheckpointMagic));
+  env.pack_uint32(kCheckpointVersion);
+  env.pack_uint64(hash64(payload.data(), payload.size(), kChecksumSeed));
+  env.pack_bin(static_cast<uint32_t>(payload.size()));
+  env.pack_bin_body(payload.data(), static_cast<uint32_t>(payload.size()));
+  return std::string(out.data(), out.size());
+}
+
+DecodedCheckpoint decode_checkpoint(const std::string& blob) {
+  return guarded([&] {
+    Envelope env = open_envelope(blob);
+    msgpack::object_handle inner = unpack_all(env.payload, env.payload_size, "payload");
+    Arr top(inner.get(), kPayloadFields, "payload");
+    DecodedCheckpoint d;
+    d.version = env.version;
+    d.fingerprint = read_fingerprint(top.next());
+    Arr st(top.next(), kStateFields, "state");
+    d.loop.next_bar = st.u64();
+    if (st.peek().type == msgpack::type::NIL) {
+      st.next();
+    } else {
+      d.loop.pending = st.enumeration<decision::Signal>(2);
+    }
+    d.loop.pending_confidence = st.f64();
+    if (st.peek().type == msgpack::type::NIL) {
+      st.next();
+    } else {
+      d.loop.last_signal_ts_ns = st.i64();
+    }
+    Arr pm(st.next(), 3, "positions");
+    d.positions.cash = pm.f64();
+    d.positions.next_trade_id = pm.u64();
+    d.positions.position = read_position(pm.next());
+    const auto& trades = st.next();
+    if (trades.type != msgpack::type::ARRAY) corrupt("trades is not an array");
+    d.positions.trades.reserve(trades.via.array.size);
+    for (uint32_t i = 0; i < trades.via.array.size; ++i)
+      d.positions.trades.push_back(read_trade(trades.via.array.ptr[i]));
+    d.tracker = read_tracker(st.next());
+    const auto& decisions = st.next();
+    if (decisions.type != msgpack::type::ARRAY) corrupt("decisions is not an array");
+    d.decisions.reserve(decisions.via.array.size);
+    for (uint32_t i = 0; i < decisions.via.array.size; ++i) {
+      d.decisions.push_back(read_decision(decisions.via.array.ptr[i]));
+    }
+    return d;
+  });
+}
+
+}  // namespace ktrdr::engine::detail
+
+namespace ktrdr::engine {
+
+CheckpointInfo describe_checkpoint(const std::string& blob) {
+  const detail::DecodedCheckpoint d = detail::decode_checkpoint(blob);
+  CheckpointInfo info;
+  info.version = d.version;
+  info.next_bar_index = d.loop.next_bar;
+  info.total_bars = d.fingerprint.n_bars;
+  info.closed_trades = d.positions.trades.size();
+  info.cash = d.positions.cash;
+  info.position_open = d.positions.position.has_value();
+  return info;
+}
+
+}  // namespace ktrdr::engine

@@ -1,0 +1,26 @@
+#include "ktrdr/engine/engine_options.h"
+
+#include <cmath>
+
+#include "ktrdr/common/error.h"
+#include "ktrdr/position/position_manager.h"
+
+namespace ktrdr::engine {
+
+void EngineOptions::validate() const {
+  position::PositionConfig pc;
+  pc.initial_capital = initial_capital;
+  pc.commission = commission;
+  pc.slippage = slippage;
+  pc.position_fraction = position_fraction;
+  pc.validate();
+  KTRDR_REQUIRE(start_ns.has_value() == end_ns.has_value(),
+                "engine options: give both start and end dates for annualisation, or neither (got only {})",
+                start_ns ? "start" : "end");
+  KTRDR_REQUIRE(!start_ns || *start_ns <= *end_ns, "engine options: start date after end date");
+  KTRDR_REQUIRE(std::isfinite(checkpoint_every_seconds) && checkpoint_every_seconds >= 0.0,
+                "engine options: checkpoint_every_seconds must be >= 0 (got {}); 0 disables the time trigger",
+                checkpoint_every_seconds);
+}
+
+}  // namespace ktrdr::engine
