@@ -17,7 +17,7 @@ struct NormalizationParams {
 
 struct ModelBundleInfo {
   std::string directory;
-  std::string weights_path;          // directory/model.pt (or a TorchScript file)
+  std::string weights_path;  // directory/model.pt (or a TorchScript file)
   std::string model_name;
   std::string strategy_name;
   std::vector<std::string> resolved_features;  // canonical input order

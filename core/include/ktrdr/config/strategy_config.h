@@ -14,10 +14,10 @@ namespace ktrdr::config {
 struct NNInput {
   // exactly one of fuzzy_set / raw_indicator is non-empty
   std::string fuzzy_set;
-  std::string raw_indicator;       // literal reference, may contain one '.', e.g. "macd_12_26_9.line"
-  bool all_timeframes = false;     // timeframes: "all"
+  std::string raw_indicator;    // literal reference, may contain one '.', e.g. "macd_12_26_9.line"
+  bool all_timeframes = false;  // timeframes: "all"
   std::vector<std::string> timeframes;
-  std::string normalization;       // "", "minmax", "zscore", "none"
+  std::string normalization;  // "", "minmax", "zscore", "none"
 };
 
 enum class OutputFormat { kClassification, kRegression };
@@ -42,10 +42,12 @@ struct ModelArchitecture {
   std::vector<int> hidden_layers{64, 32};  // MLP
   Activation activation = Activation::kRelu;
   double dropout = 0.2;
-  int sequence_length = 0;  // LSTM/GRU (required there)
-  int hidden_size = 64;     // LSTM/GRU
-  int num_layers = 2;       // LSTM/GRU
+  int sequence_length = 0;         // LSTM/GRU (required there)
+  int hidden_size = 64;            // LSTM/GRU
+  int num_layers = 2;              // LSTM/GRU
   std::optional<int> num_classes;  // explicit `num_classes` if the config has one
+  // `model.output_format`, injected by training for regression models (one output).
+  OutputFormat output_format = OutputFormat::kClassification;
 };
 
 struct StrategyConfig {
@@ -61,7 +63,7 @@ struct StrategyConfig {
   std::vector<NNInput> nn_inputs;                     // YAML order
   ModelArchitecture model;
   DecisionConfig decisions;
-  bool has_context_data = false;  // context_data present (rejected by the engine for now)
+  bool has_context_data = false;      // context_data present (rejected by the engine for now)
   std::vector<std::string> warnings;  // non-fatal findings (unused indicators, unknown params, ...)
 
   const indicators::IndicatorSpec* find_indicator(const std::string& id) const;

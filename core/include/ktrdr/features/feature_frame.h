@@ -18,14 +18,15 @@ enum class AlignmentMode { kKtrdr, kCorrected };
 AlignmentMode parse_alignment_mode(const std::string& text);  // "ktrdr" | "corrected"
 const char* alignment_mode_name(AlignmentMode mode);
 
-// resolved feature names of a strategy in YAML order (§2.1), e.g. "1h_rsi_zone_oversold", "1h_adx_14.adx_raw".
+// resolved feature names of a strategy in YAML order (§2.1), e.g. "1h_rsi_zone_oversold",
+// "1h_adx_14.adx_raw".
 std::vector<std::string> resolve_features(const config::StrategyConfig& strategy);
 
 // Double-precision features, column-major, one row per base-timeframe bar.
 struct FeatureFrame {
-  std::vector<int64_t> ts_ns;                  // base timeframe bar stamps
-  std::vector<std::string> names;              // = requested feature order
-  std::vector<std::vector<double>> columns;    // columns[j][i]
+  std::vector<int64_t> ts_ns;                // base timeframe bar stamps
+  std::vector<std::string> names;            // = requested feature order
+  std::vector<std::vector<double>> columns;  // columns[j][i]
   // With FeatureOptions::include_indicators: every indicator column of the base timeframe under its
   // pipeline name ("1h_rsi_14", "1h_adx_14.adx", ..., alias last), strategy order.
   std::vector<std::string> indicator_names;
