@@ -31,7 +31,8 @@ class Model {
 
   const ModelSpec& spec() const;
   int num_outputs() const;
-  int sequence_length() const;
+  int sequence_length() const;  // 1 for MLP
+  bool is_torchscript() const;  // loaded from a torch.jit.save archive
 
   // Batched inference over a row-major float32 matrix [n_rows x input_size].
   // Output is row-major [n_rows x num_outputs] (raw network outputs: logits or regression value).
@@ -41,8 +42,9 @@ class Model {
   // One forward per row (reference behaviour; for comparison and benchmarks). Same output layout.
   std::vector<float> predict_per_row(const float* rows, size_t n_rows) const;
 
-  // Sets libtorch's intra-op thread count (servers use 1).
+  // Sets libtorch's intra-op thread count (servers use 1). Process-wide.
   static void set_num_threads(int threads);
+  static int num_threads();
 
  private:
   struct Impl;
@@ -55,7 +57,8 @@ class Model {
 struct NamedTensor {
   std::string name;
   std::vector<int64_t> shape;
-  std::vector<float> data;
+  std::vector<float> data;        // row-major float32 (float64 files are converted, as load_state_dict does)
+  std::string dtype = "float32";  // dtype stored in the file: "float32" or "float64"
 };
 std::vector<NamedTensor> read_state_dict(const std::string& path);
 
