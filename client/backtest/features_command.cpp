@@ -130,8 +130,12 @@ int run(const po::variables_map& vm) {
   options.include_indicators = vm.count("indicators") > 0;
   options.strict = vm.count("strict") > 0;
   DataRange range;
-  if (auto s = optional(vm, "start")) range.start_ns = parse_timestamp_ns(*s, "--start");
-  if (auto e = optional(vm, "end")) range.end_ns = parse_timestamp_ns(*e, "--end");
+  try {
+    if (auto s = optional(vm, "start")) range.start_ns = parse_timestamp_ns(*s, "--start");
+    if (auto e = optional(vm, "end")) range.end_ns = parse_timestamp_ns(*e, "--end");
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
   if (range.start_ns && range.end_ns && *range.start_ns > *range.end_ns) {
     throw UsageError(fmt::format("--start {} is after --end {}", format_iso_utc(*range.start_ns),
                                  format_iso_utc(*range.end_ns)));
