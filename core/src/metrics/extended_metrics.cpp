@@ -49,6 +49,7 @@ ExtendedMetrics calculate_extended_metrics(const TrackerState& tracker,
   double peak = -INFINITY;
   int64_t peak_ts = curve.front().ts_ns;
   int64_t longest_ns = 0;
+  bool underwater = false;
   for (size_t i = 0; i < curve.size(); ++i) {
     const EquityPoint& p = curve[i];
     const int64_t day = floor_div(p.ts_ns, kNanosPerDay);
@@ -58,13 +59,17 @@ ExtendedMetrics calculate_extended_metrics(const TrackerState& tracker,
     }
     if (is_weekend(p.ts_ns)) x.weekend_data = true;
     if (p.position != PositionSide::kFlat) ++in_market;
-    if (p.portfolio_value >= peak) {
+    if (p.portfolio_value >= peak) {  // recovered (or a new high): the drawdown lasted until now
+      if (underwater) longest_ns = std::max(longest_ns, p.ts_ns - peak_ts);
+      underwater = false;
       peak = p.portfolio_value;
       peak_ts = p.ts_ns;
     } else {
-      longest_ns = std::max(longest_ns, p.ts_ns - peak_ts);
+      underwater = true;
     }
   }
+  if (underwater)
+    longest_ns = std::max(longest_ns, curve.back().ts_ns - peak_ts);  // not recovered by the end
   daily.push_back(curve.back().portfolio_value);
   x.trading_days = static_cast<int64_t>(daily.size());
   x.periods_per_year = x.weekend_data ? 365 : 252;

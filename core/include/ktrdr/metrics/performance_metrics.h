@@ -75,7 +75,7 @@ struct ExtendedMetrics {
   int periods_per_year = 252;          // 252 for weekday-only data, 365 when a point falls on a weekend
   bool weekend_data = false;           // the reason for periods_per_year
   int64_t trading_days = 0;            // daily closes
-  double max_drawdown_duration_days = 0.0;  // longest time below a previous equity peak (bar resolution)
+  double max_drawdown_duration_days = 0.0;  // longest peak-to-recovery time (or to the end), bar resolution
   double exposure_pct = 0.0;                // fraction of equity points with an open position
   double buy_and_hold_return_pct = 0.0;     // last price / first price - 1 over the equity curve (fraction)
   double expectancy = 0.0;                  // mean net P&L per closed trade
