@@ -118,6 +118,15 @@ TEST_CASE("expected order wins; missing features are an error listing missing an
                    "1h_level_high, 1h_sma_2_raw, 4h_level_low, 4h_level_high, 4h_sma_2_raw") !=
           std::string::npos);
   }
+  data["4h"] = bars({8}, 4 * kNanosPerHour);  // too short for sma_2: the error names timeframe and indicator
+  try {
+    features::compute_features(cfg, data, "1h", {}, {}, opt);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    CHECK(msg.find("timeframe 4h: ") == 0);
+    CHECK(msg.find("sma_2") != std::string::npos);
+  }
   data.erase("4h");
   CHECK_THROWS_WITH_AS(features::compute_features(cfg, data, "4h", {}, {}, opt),
                        "base timeframe 4h has no bar data (have: 1h)", Error);
@@ -127,7 +136,7 @@ TEST_CASE("include_indicators and to_matrix") {
   const auto cfg = config::parse_strategy_yaml(kTwoTf, "two_tf.yaml");
   std::map<std::string, BarSeries> data;
   data["1h"] = bars({10, 12, 14}, kNanosPerHour);
-  data["4h"] = bars({8}, 4 * kNanosPerHour);
+  data["4h"] = bars({8, 16}, 4 * kNanosPerHour);
   features::FeatureOptions opt;
   opt.include_indicators = true;
   const auto f = features::compute_features(cfg, data, "1h", {"1h_level_low", "4h_sma_2_raw"}, {}, opt);
@@ -142,6 +151,6 @@ TEST_CASE("include_indicators and to_matrix") {
   CHECK(std::isnan(m.row(0)[0]));
   CHECK(m.row(1)[0] == doctest::Approx(0.9f));
   CHECK(m.row(2)[0] == doctest::Approx(0.7f));
-  CHECK(m.row(2)[1] == 0.0f);  // 4h: all NaN -> 0 (ktrdr fill)
+  CHECK(m.row(2)[1] == 0.0f);  // 4h: only the warm-up bar is visible, all NaN -> 0 (ktrdr fill)
   CHECK(m.values.size() == 6);
 }

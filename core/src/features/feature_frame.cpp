@@ -50,7 +50,9 @@ class IndicatorCache {
     try {
       r = indicators::compute_indicator(*spec, data_.at(tf), &found, options_.strict);
     } catch (const Error& e) {
-      KTRDR_FAIL("timeframe {}: indicator {}: {}", tf, id, e.what());
+      const std::string text = e.what();  // compute_indicator's errors name the indicator id
+      if (text.find(id) != std::string::npos) KTRDR_FAIL("timeframe {}: {}", tf, text);
+      KTRDR_FAIL("timeframe {}: indicator {}: {}", tf, id, text);
     }
     KTRDR_REQUIRE(!r.outputs.empty(), "timeframe {}: indicator {} returned no output", tf, id);
     for (const auto& w : found) {
