@@ -1,0 +1,258 @@
+// The systemd units in systemd/: they load cleanly (systemd-analyze verify), keep their hardening
+// (systemd-analyze security --offline), and start the daemons with options the daemons accept.
+// The daemons' sd_notify calls are checked against a real notify socket.
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ops_util.h"
+
+namespace {
+
+using namespace ktrdr::test;
+using namespace std::chrono_literals;
+
+const fs::path kUnitDir = fs::path(KTRDR_SOURCE_DIR) / "systemd";
+
+// The units name /usr/local/bin/ktrdr-*, which systemd-analyze verify requires to exist. The copies
+// under test point at the built binaries, or at a stub when a daemon is not built yet.
+struct UnitCopies {
+  TempDir dir;
+  std::vector<std::string> stubbed;
+
+  UnitCopies() {
+    std::vector<std::pair<std::string, fs::path>> binaries;  // name in the unit -> what to run instead
+    for (const auto& [name, rel] :
+         {std::pair<std::string, std::string>{"ktrdr-broker", "broker/ktrdr-broker"},
+          {"ktrdr-worker", "daemon/ktrdr-worker"}}) {
+      fs::path target = built_binary(rel);
+      if (!is_executable(target)) {
+        target = dir.path() / (name + "-stub");
+        write_text(target, "#!/bin/sh\nexit 0\n");
+        fs::permissions(target, fs::perms::owner_all);
+        stubbed.push_back(name);
+      }
+      binaries.emplace_back(name, target);
+    }
+    for (const auto& e : fs::directory_iterator(kUnitDir)) {
+      const auto ext = e.path().extension();
+      if (ext != ".service" && ext != ".target") continue;
+      std::string text = read_text(e.path());
+      for (const auto& [name, target] : binaries) {
+        text = std::regex_replace(text, std::regex("/usr/local/bin/" + name + "\\b"), target.string());
+      }
+      write_text(dir.path() / e.path().filename(), text);
+    }
+  }
+};
+
+std::string unit_text(const std::string& name) {
+  return read_text(kUnitDir / name);
+}
+
+// Values of `key=` lines in a unit, in order.
+std::vector<std::string> values(const std::string& text, const std::string& key) {
+  std::vector<std::string> out;
+  std::regex re("^" + key + "=(.*)$", std::regex::multiline);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+std::string value(const std::string& text, const std::string& key) {
+  const auto v = values(text, key);
+  return v.empty() ? std::string() : v.front();
+}
+
+// "--config F --state-dir D" -> {"--config", "--state-dir"}
+std::set<std::string> long_options(const std::string& command_line) {
+  std::set<std::string> out;
+  std::regex re("(--[a-z][a-z-]*)");
+  for (auto it = std::sregex_iterator(command_line.begin(), command_line.end(), re);
+       it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("systemd units pass systemd-analyze verify") {
+  if (!have_program("systemd-analyze")) {
+    MESSAGE("systemd-analyze is not installed (apt-get install systemd): units not verified");
+    return;
+  }
+  UnitCopies units;
+  for (const auto& s : units.stubbed)
+    MESSAGE(s << " is not built: its unit is verified against a stub binary");
+  for (const std::string unit :
+       {"ktrdr-broker.service", "ktrdr-worker@1.service", "ktrdr-worker@12.service", "ktrdr-fleet.target"}) {
+    std::string out;
+    const int rc = run_shell("systemd-analyze verify --man=no " + shell_quote(units.dir / unit), &out);
+    INFO(unit << ":\n" << out);
+    CHECK(rc == 0);
+    CHECK(out.empty());  // unknown keys and bad values are warnings with rc 0: none allowed
+  }
+}
+
+TEST_CASE("systemd units stay hardened (systemd-analyze security --offline)") {
+  if (!have_program("systemd-analyze")) {
+    MESSAGE("systemd-analyze is not installed: exposure not checked");
+    return;
+  }
+  UnitCopies units;
+  for (const std::string unit : {"ktrdr-broker.service", "ktrdr-worker@1.service"}) {
+    std::string out;
+    // exposure is 0 (locked down) .. 10 (unprotected); ours is ~1.5, "OK" is below 3
+    const int rc = run_shell(
+        "systemd-analyze security --offline=yes --threshold=20 --no-pager " + shell_quote(units.dir / unit),
+        &out);
+    INFO(unit << ":\n" << out);
+    CHECK(rc == 0);
+  }
+}
+
+TEST_CASE("systemd units: notify, watchdog, restart, state directories, user, hardening") {
+  const std::string broker = unit_text("ktrdr-broker.service");
+  const std::string worker = unit_text("ktrdr-worker@.service");
+  const std::string target = unit_text("ktrdr-fleet.target");
+  for (const std::string* u : {&broker, &worker}) {
+    CHECK(value(*u, "Type") == "notify");
+    CHECK(!value(*u, "WatchdogSec").empty());
+    CHECK(value(*u, "Restart") == "on-failure");
+    CHECK(value(*u, "User") == "ktrdr");
+    CHECK(value(*u, "ProtectSystem") == "strict");
+    CHECK(value(*u, "ProtectHome") == "yes");
+    CHECK(value(*u, "PrivateTmp") == "yes");
+    CHECK(value(*u, "NoNewPrivileges") == "yes");
+    CHECK(value(*u, "RestrictAddressFamilies") == "AF_UNIX AF_INET AF_INET6");
+    CHECK(value(*u, "SystemCallFilter") == "@system-service");
+    CHECK(value(*u, "PartOf") == "ktrdr-fleet.target");
+    CHECK(value(*u, "WantedBy") == "ktrdr-fleet.target");
+  }
+  CHECK(value(broker, "StateDirectory") == "ktrdr/broker");
+  CHECK(value(worker, "StateDirectory") == "ktrdr/worker-%i");
+  CHECK(
+      value(broker, "ExecStart") ==
+      "/usr/local/bin/ktrdr-broker --config /etc/ktrdr/ktrdr-broker.conf --state-dir /var/lib/ktrdr/broker");
+  CHECK(value(worker, "ExecStart") ==
+        "/usr/local/bin/ktrdr-worker --config /etc/ktrdr/ktrdr-worker.conf --state-dir "
+        "/var/lib/ktrdr/worker-%i "
+        "--id %H-%i");
+  CHECK(value(target, "WantedBy") == "multi-user.target");
+}
+
+TEST_CASE("systemd units only pass options the daemons document") {
+  for (const auto& [unit, rel] :
+       {std::pair<std::string, std::string>{"ktrdr-broker.service", "broker/ktrdr-broker"},
+        {"ktrdr-worker@.service", "daemon/ktrdr-worker"}}) {
+    const fs::path bin = built_binary(rel);
+    if (!is_executable(bin)) {
+      MESSAGE(rel << " is not built: its options are not checked against --help");
+      continue;
+    }
+    std::string help;
+    run_shell(shell_quote(bin.string()) + " --help", &help);
+    for (const auto& opt : long_options(value(unit_text(unit), "ExecStart"))) {
+      INFO(unit << " passes " << opt << "; " << rel << " --help says:\n" << help);
+      CHECK(help.find(opt) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("sysusers.d file creates the ktrdr user") {
+  if (!have_program("systemd-sysusers")) {
+    MESSAGE("systemd-sysusers is not installed: sysusers file not checked");
+    return;
+  }
+  TempDir root;
+  std::string out;
+  const int rc = run_shell("systemd-sysusers --dry-run --root=" + shell_quote(root.path().string()) + " " +
+                               shell_quote((kUnitDir / "ktrdr.sysusers").string()),
+                           &out);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(out.find("Creating user 'ktrdr'") != std::string::npos);
+}
+
+namespace {
+
+// An AF_UNIX datagram socket standing in for systemd's notify socket.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const fs::path& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    REQUIRE(path.string().size() < sizeof(addr.sun_path));
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    timeval tv{0, 100 * 1000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~NotifySocket() { ::close(fd_); }
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+
+  // Reads datagrams until one contains `needle` or `timeout` passes; keeps everything read in log().
+  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
+    return eventually(timeout, [&] {
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n > 0) log_ += std::string(buf, static_cast<size_t>(n)) + "\n---\n";
+      return log_.find(needle) != std::string::npos;
+    });
+  }
+  const std::string& log() const { return log_; }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+  std::string log_;
+};
+
+}  // namespace
+
+TEST_CASE("ktrdr-broker tells systemd READY=1, pings the watchdog, says STOPPING=1") {
+  const fs::path bin = built_binary("broker/ktrdr-broker");
+  if (!is_executable(bin)) {
+    MESSAGE("broker/ktrdr-broker is not built: sd_notify not checked");
+    return;
+  }
+  TempDir dir;
+  NotifySocket notify(dir.path() / "notify");
+  // 400 ms watchdog: the broker must ping at least every 200 ms
+  ChildProcess broker({bin.string(), "--clients", "ipc://" + (dir / "clients"), "--workers",
+                       "ipc://" + (dir / "workers"), "--progress-in", "ipc://" + (dir / "pin"),
+                       "--progress-out", "ipc://" + (dir / "pout"), "--state-dir", dir / "state"},
+                      dir.path() / "broker.log",
+                      {"NOTIFY_SOCKET=" + (dir / "notify"), "WATCHDOG_USEC=400000"});
+  const bool ready = notify.wait_for("READY=1", 15s);
+  INFO("notify datagrams:\n" << notify.log() << "\nbroker log:\n" << read_text(dir.path() / "broker.log"));
+  CHECK(ready);
+  const size_t before = notify.log().size();
+  CHECK(notify.wait_for("WATCHDOG=1", 2s));
+  // keeps pinging: three more within 1.5 s
+  int pings = 0;
+  eventually(1500ms, [&] {
+    notify.wait_for("\x01", 50ms);  // just drain
+    pings = 0;
+    for (size_t p = notify.log().find("WATCHDOG=1", before); p != std::string::npos;
+         p = notify.log().find("WATCHDOG=1", p + 1)) {
+      ++pings;
+    }
+    return pings >= 4;
+  });
+  CHECK(pings >= 4);
+  broker.signal(SIGTERM);
+  CHECK(notify.wait_for("STOPPING=1", 5s));
+  CHECK(broker.wait_exit(10s));
+}
