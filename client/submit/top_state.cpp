@@ -1,0 +1,124 @@
+#include "top_state.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace ktrdr::cli {
+namespace {
+
+int display_rank(proto::OpState s) {
+  switch (s) {
+    case proto::OpState::kRunning: return 0;
+    case proto::OpState::kResuming: return 1;
+    case proto::OpState::kPending: return 2;
+    default: return 3;
+  }
+}
+
+}  // namespace
+
+void TopState::on_list_reply(const proto::Reply& reply, int64_t now_ns) {
+  last_reply_ns_ = now_ns;
+  fleet_ = reply.fleet;
+  // keep feed progress that is newer than what the broker last stored
+  std::vector<proto::OperationInfo> fresh = reply.operations;
+  for (auto& op : fresh) {
+    if (const proto::OperationInfo* old = job(op.op_id);
+        old != nullptr && op.state == proto::OpState::kRunning &&
+        std::tie(old->progress.attempt, old->progress.seq) > std::tie(op.progress.attempt, op.progress.seq)) {
+      op.progress = old->progress;
+    }
+    if (op.state == proto::OpState::kFailed && !op.errors.empty()) {
+      add_failure(op.finished_ns, op.op_id, op.errors.back());
+    }
+  }
+  jobs_ = std::move(fresh);
+  sort_jobs();
+}
+
+void TopState::on_progress(const proto::Progress& p, int64_t now_ns) {
+  last_feed_ns_ = now_ns;
+  ++feed_messages_;
+  auto it = std::find_if(jobs_.begin(), jobs_.end(), [&](const auto& op) { return op.op_id == p.op_id; });
+  if (it == jobs_.end()) {  // started since the last list reply
+    proto::OperationInfo op;
+    op.op_id = p.op_id;
+    op.state = proto::OpState::kRunning;
+    op.worker_id = p.worker_id;
+    op.progress = p;
+    jobs_.push_back(std::move(op));
+    sort_jobs();
+    return;
+  }
+  if (std::tie(p.attempt, p.seq) >= std::tie(it->progress.attempt, it->progress.seq)) {
+    it->progress = p;
+    it->worker_id = p.worker_id;
+  }
+}
+
+void TopState::on_event(const proto::OpEvent& e, int64_t now_ns) {
+  last_feed_ns_ = now_ns;
+  ++feed_messages_;
+  auto it = std::find_if(jobs_.begin(), jobs_.end(), [&](const auto& op) { return op.op_id == e.op_id; });
+  if (it == jobs_.end()) {
+    proto::OperationInfo op;
+    op.op_id = e.op_id;
+    jobs_.push_back(std::move(op));
+    it = std::prev(jobs_.end());
+  }
+  it->state = e.state;
+  if (!e.worker_id.empty()) it->worker_id = e.worker_id;
+  if (proto::is_terminal(e.state)) it->finished_ns = e.ts_ns;
+  if (e.state == proto::OpState::kFailed) add_failure(e.ts_ns, e.op_id, e.message);
+  sort_jobs();
+}
+
+const proto::OperationInfo* TopState::job(const std::string& op_id) const {
+  const auto it = std::find_if(jobs_.begin(), jobs_.end(), [&](const auto& op) { return op.op_id == op_id; });
+  return it == jobs_.end() ? nullptr : &*it;
+}
+
+void TopState::sort_jobs() {
+  std::stable_sort(jobs_.begin(), jobs_.end(), [](const auto& a, const auto& b) {
+    const int ra = display_rank(a.state), rb = display_rank(b.state);
+    if (ra != rb) return ra < rb;
+    if (ra == 3) return a.finished_ns > b.finished_ns;  // finished: newest first
+    return a.created_ns < b.created_ns;                // queued/running: oldest first
+  });
+}
+
+void TopState::add_failure(int64_t ts_ns, const std::string& op_id, const std::string& message) {
+  // the same failure arrives as an OpEvent and again in every list reply
+  for (const auto& f : failures_) {
+    if (f.op_id == op_id && (f.ts_ns == ts_ns || f.message == message)) return;
+  }
+  failures_.push_front({ts_ns, op_id, message});
+  std::stable_sort(failures_.begin(), failures_.end(), [](const auto& a, const auto& b) { return a.ts_ns > b.ts_ns; });
+  while (failures_.size() > kMaxFailures) failures_.pop_back();
+}
+
+std::size_t TopState::selected_index() const {
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    if (jobs_[i].op_id == selected_id_) return i;
+  }
+  return jobs_.size();
+}
+
+const proto::OperationInfo* TopState::selected() const {
+  const std::size_t i = selected_index();
+  return i < jobs_.size() ? &jobs_[i] : nullptr;
+}
+
+void TopState::select_next() {
+  if (jobs_.empty()) return;
+  const std::size_t i = selected_index();
+  selected_id_ = jobs_[i >= jobs_.size() ? 0 : std::min(i + 1, jobs_.size() - 1)].op_id;
+}
+
+void TopState::select_previous() {
+  if (jobs_.empty()) return;
+  const std::size_t i = selected_index();
+  selected_id_ = jobs_[i >= jobs_.size() || i == 0 ? 0 : i - 1].op_id;
+}
+
+}  // namespace ktrdr::cli
