@@ -32,7 +32,34 @@ constexpr uint32_t kDecisionFields = 11;
              what);
 }
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
+// msgpack::packer with one change: doubles are always written as float64. (msgpack-c 4 packs integral
+// doubles as integers, which loses -0.0 and the type; checkpoints must restore every bit.)
+class Packer {
+ public:
+  explicit Packer(msgpack::sbuffer* buf) : buf_(buf), pk_(buf) {}
+  void pack_double(double d) {
+    const auto bits = std::bit_cast<uint64_t>(d);
+    char out[9];
+    out[0] = static_cast<char>(0xcb);
+    for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
+    buf_->write(out, sizeof(out));
+  }
+  void pack_array(uint32_t n) { pk_.pack_array(n); }
+  void pack_uint8(uint8_t v) { pk_.pack_uint8(v); }
+  void pack_uint32(uint32_t v) { pk_.pack_uint32(v); }
+  void pack_uint64(uint64_t v) { pk_.pack_uint64(v); }
+  void pack_int64(int64_t v) { pk_.pack_int64(v); }
+  void pack(const std::string& s) { pk_.pack(s); }
+  void pack_nil() { pk_.pack_nil(); }
+  void pack_true() { pk_.pack_true(); }
+  void pack_false() { pk_.pack_false(); }
+  void pack_bin(uint32_t n) { pk_.pack_bin(n); }
+  void pack_bin_body(const char* p, uint32_t n) { pk_.pack_bin_body(p, n); }
+
+ private:
+  msgpack::sbuffer* buf_;
+  msgpack::packer<msgpack::sbuffer> pk_;
+};
 
 void pack_opt_double(Packer& pk, const std::optional<double>& v) {
   if (v) {
