@@ -4,8 +4,8 @@
 #include <random>
 
 #include "frames_io.h"
-#include "ktrdr/net/frames.h"
 #include "ktrdr/common/log.h"
+#include "ktrdr/net/frames.h"
 
 namespace ktrdr::cli {
 
@@ -24,8 +24,8 @@ void BrokerClient::reconnect() {
   try {
     socket_->connect(endpoint_);
   } catch (const zmq::error_t& e) {
-    KTRDR_FAIL("cannot use broker endpoint '{}': {} (expected e.g. tcp://host:5555 or ipc:///path)", endpoint_,
-               e.what());
+    KTRDR_FAIL("cannot use broker endpoint '{}': {} (expected e.g. tcp://host:5555 or ipc:///path)",
+               endpoint_, e.what());
   }
 }
 
@@ -43,7 +43,8 @@ proto::Reply BrokerClient::call_packed(proto::Command command, const std::string
       proto::ClientMessage msg;
       const proto::Status decoded = proto::decode_client(*frames, msg);
       if (msg.request_id != request_id) continue;  // a late reply to an earlier attempt
-      KTRDR_REQUIRE(decoded.ok(), "the broker at {} sent an unreadable reply: {}", endpoint_, decoded.message);
+      KTRDR_REQUIRE(decoded.ok(), "the broker at {} sent an unreadable reply: {}", endpoint_,
+                    decoded.message);
       KTRDR_REQUIRE(msg.command == proto::Command::kReply, "the broker at {} answered with command {}",
                     endpoint_, proto::to_string(msg.command));
       proto::Reply reply;
@@ -53,15 +54,15 @@ proto::Reply BrokerClient::call_packed(proto::Command command, const std::string
       return reply;
     }
     if (attempt < attempts_) {
-      log::debug("no reply from {} within {} ms (attempt {}/{}), reconnecting", endpoint_, timeout_ms_, attempt,
-                 attempts_);
+      log::debug("no reply from {} within {} ms (attempt {}/{}), reconnecting", endpoint_, timeout_ms_,
+                 attempt, attempts_);
       reconnect();  // Lazy Pirate: a fresh socket drops whatever the old one had queued
     }
   }
-  throw BrokerUnreachable(fmt::format(
-      "no reply from the broker at {} after {} attempt(s) of {} ms; is ktrdr-broker running? "
-      "(set --broker or KTRDR_BROKER, or raise --timeout-ms)",
-      endpoint_, attempts_, timeout_ms_));
+  throw BrokerUnreachable(
+      fmt::format("no reply from the broker at {} after {} attempt(s) of {} ms; is ktrdr-broker running? "
+                  "(set --broker or KTRDR_BROKER, or raise --timeout-ms)",
+                  endpoint_, attempts_, timeout_ms_));
 }
 
 }  // namespace ktrdr::cli

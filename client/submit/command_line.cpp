@@ -16,27 +16,29 @@ namespace ktrdr::cli {
 
 po::options_description common_options(ClientOptions& options) {
   po::options_description d("Common options");
-  d.add_options()                                                                                        //
+  d.add_options()  //
       ("broker", po::value(&options.broker)->value_name("EP"),
-       "broker client endpoint (env KTRDR_BROKER, default tcp://127.0.0.1:5555)")                        //
+       "broker client endpoint (env KTRDR_BROKER, default tcp://127.0.0.1:5555)")  //
       ("progress", po::value(&options.progress)->value_name("EP"),
-       "broker progress feed endpoint (env KTRDR_PROGRESS, default tcp://127.0.0.1:5558)")              //
+       "broker progress feed endpoint (env KTRDR_PROGRESS, default tcp://127.0.0.1:5558)")  //
       ("timeout-ms", po::value(&options.timeout_ms)->value_name("MS"),
-       "wait this long for each broker reply (default 2500)")                                           //
-      ("retries", po::value<int>()->value_name("N")->notifier([&options](int n) { options.attempts = n + 1; }),
-       "resend an unanswered request N times on a fresh socket before giving up (default 2)")          //
+       "wait this long for each broker reply (default 2500)")  //
+      ("retries",
+       po::value<int>()->value_name("N")->notifier([&options](int n) { options.attempts = n + 1; }),
+       "resend an unanswered request N times on a fresh socket before giving up (default 2)")  //
       ("json", po::value<bool>(&options.json)->zero_tokens()->implicit_value(true),
-       "machine-readable JSON on stdout")                                                               //
+       "machine-readable JSON on stdout")  //
       ("verbose,v", po::value<bool>()->zero_tokens()->implicit_value(true)->notifier([](bool on) {
-         if (on) log::set_level(log::Level::kDebug);
-       }),
+        if (on) log::set_level(log::Level::kDebug);
+      }),
        "debug messages on stderr");
   return d;
 }
 
 std::optional<int> parse_command(const std::vector<std::string>& args, const std::string& usage,
-                                 const po::options_description& own, const po::positional_options_description& positional,
-                                 ClientOptions& options, po::variables_map& vm) {
+                                 const po::options_description& own,
+                                 const po::positional_options_description& positional, ClientOptions& options,
+                                 po::variables_map& vm) {
   po::options_description help_opt;
   help_opt.add_options()("help,h", "show this help");
   po::options_description all;
@@ -54,8 +56,8 @@ std::optional<int> parse_command(const std::vector<std::string>& args, const std
     return to_int(ExitCode::kUsage);
   }
   if (options.timeout_ms <= 0 || options.attempts < 1) {
-    log::error("{}: --timeout-ms must be > 0 and --retries >= 0 (got {} and {})", args.front(), options.timeout_ms,
-               options.attempts - 1);
+    log::error("{}: --timeout-ms must be > 0 and --retries >= 0 (got {} and {})", args.front(),
+               options.timeout_ms, options.attempts - 1);
     return to_int(ExitCode::kUsage);
   }
   return std::nullopt;

@@ -13,7 +13,9 @@ enum class ExitCode : int {
   kUnreachable = 6,  // broker unreachable or no answer within the timeout; progress feed silent
 };
 
-constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
+constexpr int to_int(ExitCode code) {
+  return static_cast<int>(code);
+}
 
 // The --help paragraph listing the codes.
 inline constexpr const char* kExitCodeHelp =

@@ -101,7 +101,8 @@ FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, co
       view.break_line();
       if (::isatty(STDIN_FILENO) == 1 && ::isatty(STDERR_FILENO) == 1) {
         if (ask_yes_no(fmt::format("Cancel operation {}?", op_id))) {
-          const proto::Reply r = broker.call(proto::Command::kCancel, proto::CancelRequest{op_id, "cancelled from ktrdr-submit (Ctrl-C)"});
+          const proto::Reply r = broker.call(
+              proto::Command::kCancel, proto::CancelRequest{op_id, "cancelled from ktrdr-submit (Ctrl-C)"});
           if (r.code != proto::ErrorCode::kOk) log::warn("cancel refused: {}", r.message);
           next_status = Clock::now();
         } else {
@@ -140,8 +141,8 @@ FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, co
     } catch (const BrokerUnreachable& e) {
       if (++silent_polls >= 3) {
         view.break_line();
-        throw BrokerUnreachable(fmt::format("{}; {} may still be running: ktrdr-submit status {}", e.what(), op_id,
-                                            op_id));
+        throw BrokerUnreachable(
+            fmt::format("{}; {} may still be running: ktrdr-submit status {}", e.what(), op_id, op_id));
       }
       log::warn("broker silent while following {}; retrying", op_id);
       next_status = Clock::now();
@@ -151,7 +152,8 @@ FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, co
     if (reply.code != proto::ErrorCode::kOk || reply.operations.empty()) {
       view.break_line();
       out.code = ExitCode::kRejected;
-      out.message = reply.message.empty() ? fmt::format("operation {} unknown to the broker", op_id) : reply.message;
+      out.message =
+          reply.message.empty() ? fmt::format("operation {} unknown to the broker", op_id) : reply.message;
       return out;
     }
     out.op = reply.operations.front();

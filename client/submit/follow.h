@@ -14,9 +14,9 @@
 namespace ktrdr::cli {
 
 enum class FollowDisplay {
-  kNone,      // --wait: nothing until the end
-  kProgress,  // --follow: a live progress bar on stderr (a line every 2 s when stderr is not a TTY)
-  kJsonLines, // --follow --json: one JSON object per progress message on stdout
+  kNone,       // --wait: nothing until the end
+  kProgress,   // --follow: a live progress bar on stderr (a line every 2 s when stderr is not a TTY)
+  kJsonLines,  // --follow --json: one JSON object per progress message on stdout
 };
 
 struct FollowOutcome {

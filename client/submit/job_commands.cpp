@@ -76,10 +76,10 @@ int finish_submission(ClientOptions& options, zmq::context_t& context, BrokerCli
 
 po::options_description tail_options(TailOptions& tail) {
   po::options_description d("Follow");
-  d.add_options()                                                                              //
+  d.add_options()  //
       ("follow,f", po::bool_switch(&tail.follow),
        "show live progress (percentage, bars/s, ETA, equity, P&L, trades) and the summary at the end; "
-       "Ctrl-C asks whether to cancel (without a TTY it detaches)")                             //
+       "Ctrl-C asks whether to cancel (without a TTY it detaches)")  //
       ("wait", po::bool_switch(&tail.wait),
        "block until the job ends, without progress display; print the operation id "
        "(--json: {operation_id, status}); the exit code tells how it ended");
@@ -93,25 +93,27 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
   proto::JobSpec& job = req.job;
   TailOptions tail;
   po::options_description own("Backtest options");
-  own.add_options()                                                                                        //
-      ("strategy", po::value(&job.strategy), "strategy name (positional)")                                //
+  own.add_options()                                                         //
+      ("strategy", po::value(&job.strategy), "strategy name (positional)")  //
       ("start", po::value(&job.start_date)->required()->value_name("DATE"),
-       "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (required)")                           //
-      ("end", po::value(&job.end_date)->required()->value_name("DATE"), "last bar, inclusive (required)")  //
+       "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (required)")                              //
+      ("end", po::value(&job.end_date)->required()->value_name("DATE"), "last bar, inclusive (required)")   //
       ("capital,c", po::value(&job.initial_capital)->default_value(100000.0, "100000"), "initial capital")  //
       ("commission", po::value(&job.commission)->default_value(0.001, "0.001"),
-       "commission per fill, fraction of traded value")                                                  //
-      ("slippage", po::value(&job.slippage)->default_value(0.0005, "0.0005"), "slippage per fill, fraction of price")  //
+       "commission per fill, fraction of traded value")  //
+      ("slippage", po::value(&job.slippage)->default_value(0.0005, "0.0005"),
+       "slippage per fill, fraction of price")  //
       ("position-fraction", po::value(&job.position_fraction)->default_value(0.25, "0.25"),
-       "fraction of available capital per entry")                                                         //
+       "fraction of available capital per entry")  //
       ("model,m", po::value(&job.model)->value_name("DIR"),
        "model directory relative to the worker's models root (e.g. trend/1h_v3); default: the strategy's "
-       "{timeframe}_latest, else its highest {timeframe}_v{N}")                                          //
+       "{timeframe}_latest, else its highest {timeframe}_v{N}")                                             //
       ("model-version", po::value(&job.model_version)->value_name("N"), "use {strategy}/{timeframe}_v{N}")  //
-      ("symbol", po::value(&job.symbol), "symbol (default: the model's first training symbol)")          //
-      ("timeframe", po::value(&job.timeframe), "base timeframe, e.g. 1h (default: the strategy's only one)")  //
+      ("symbol", po::value(&job.symbol), "symbol (default: the model's first training symbol)")             //
+      ("timeframe", po::value(&job.timeframe),
+       "base timeframe, e.g. 1h (default: the strategy's only one)")  //
       ("mode", po::value(&job.mode)->default_value("corrected"),
-       "ktrdr (reproduce the reference as-is) or corrected (docs/modes.md)")                            //
+       "ktrdr (reproduce the reference as-is) or corrected (docs/modes.md)")  //
       ("key", po::value(&req.client_key)->value_name("TEXT"),
        "idempotency key: a repeated submission with the same key returns the same operation "
        "(default: a random key per invocation, so retries never start a job twice)");
@@ -130,7 +132,8 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
     log::error("backtest: give a STRATEGY name or -m MODEL_DIR (see ktrdr-submit backtest --help)");
     return to_int(ExitCode::kUsage);
   }
-  for (const auto& [name, value] : {std::pair{"--start", &job.start_date}, std::pair{"--end", &job.end_date}}) {
+  for (const auto& [name, value] :
+       {std::pair{"--start", &job.start_date}, std::pair{"--end", &job.end_date}}) {
     if (!try_parse_timestamp_ns(*value)) {
       log::error("backtest: {} '{}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z]", name, *value);
       return to_int(ExitCode::kUsage);

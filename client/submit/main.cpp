@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
   global.add_options()("help,h", "show this help");
   try {
     po::variables_map vm;
-    const std::vector<std::string> head(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(cmd, all.size())));
+    const std::vector<std::string> head(all.begin(),
+                                        all.begin() + static_cast<std::ptrdiff_t>(std::min(cmd, all.size())));
     po::store(po::command_line_parser(head).options(global).run(), vm);
     po::notify(vm);
     if (vm.count("help") || cmd >= all.size()) {

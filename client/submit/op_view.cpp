@@ -9,7 +9,9 @@
 
 namespace ktrdr::cli {
 
-std::string format_time_ns(int64_t ns) { return ns == 0 ? std::string() : format_iso_utc(ns); }
+std::string format_time_ns(int64_t ns) {
+  return ns == 0 ? std::string() : format_iso_utc(ns);
+}
 
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e8) return "--:--";
@@ -26,7 +28,9 @@ std::string format_rate(double bars_per_second) {
   return fmt::format("{:.0f} bars/s", bars_per_second);
 }
 
-nlohmann::json time_or_null(int64_t ns) { return ns == 0 ? nlohmann::json() : nlohmann::json(format_iso_utc(ns)); }
+nlohmann::json time_or_null(int64_t ns) {
+  return ns == 0 ? nlohmann::json() : nlohmann::json(format_iso_utc(ns));
+}
 
 }  // namespace
 
@@ -47,13 +51,20 @@ nlohmann::json to_json(const proto::JobSpec& job) {
 }
 
 nlohmann::json to_json(const proto::Progress& p) {
-  return {{"operation_id", p.op_id},     {"worker_id", p.worker_id},
-          {"attempt", p.attempt},        {"seq", p.seq},
-          {"percentage", p.percentage},  {"bars_done", p.bars_done},
-          {"bars_total", p.bars_total},  {"bar_index", p.bar_index},
-          {"current_date", p.current_date}, {"equity", p.equity},
-          {"pnl", p.pnl},                {"trades", p.trades},
-          {"win_rate", p.win_rate},      {"bars_per_second", p.bars_per_second},
+  return {{"operation_id", p.op_id},
+          {"worker_id", p.worker_id},
+          {"attempt", p.attempt},
+          {"seq", p.seq},
+          {"percentage", p.percentage},
+          {"bars_done", p.bars_done},
+          {"bars_total", p.bars_total},
+          {"bar_index", p.bar_index},
+          {"current_date", p.current_date},
+          {"equity", p.equity},
+          {"pnl", p.pnl},
+          {"trades", p.trades},
+          {"win_rate", p.win_rate},
+          {"bars_per_second", p.bars_per_second},
           {"eta_seconds", p.eta_seconds}};
 }
 
@@ -105,11 +116,11 @@ nlohmann::json to_json(const proto::OpEvent& e) {
 std::string describe(const proto::OperationInfo& op) {
   const auto& j = op.job;
   std::string s = fmt::format("operation  {}\nstatus     {}\n", op.op_id, proto::to_string(op.state));
-  s += fmt::format("job        {} {}{}{} {} {}..{} mode {}\n", j.job_type,
-                   j.model.empty() ? j.strategy : j.model,
-                   j.model_version ? fmt::format(" v{}", j.model_version) : std::string(),
-                   j.symbol.empty() ? std::string() : " " + j.symbol, j.timeframe.empty() ? "-" : j.timeframe,
-                   j.start_date.empty() ? "first" : j.start_date, j.end_date.empty() ? "last" : j.end_date, j.mode);
+  s += fmt::format(
+      "job        {} {}{}{} {} {}..{} mode {}\n", j.job_type, j.model.empty() ? j.strategy : j.model,
+      j.model_version ? fmt::format(" v{}", j.model_version) : std::string(),
+      j.symbol.empty() ? std::string() : " " + j.symbol, j.timeframe.empty() ? "-" : j.timeframe,
+      j.start_date.empty() ? "first" : j.start_date, j.end_date.empty() ? "last" : j.end_date, j.mode);
   s += fmt::format("capital    {}  commission {}  slippage {}  position fraction {}\n", j.initial_capital,
                    j.commission, j.slippage, j.position_fraction);
   s += fmt::format("created    {}\n", format_time_ns(op.created_ns));
@@ -149,19 +160,21 @@ std::string progress_line(const proto::Progress& p, int width) {
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(static_cast<size_t>(width), '.');
   return fmt::format("[{}] {:5.1f}%  bar {}/{}  {}  ETA {}  equity {:.2f}  P&L {:+.2f}  trades {}", bar, pct,
-                     p.bars_done, p.bars_total, format_rate(p.bars_per_second), format_duration(p.eta_seconds),
-                     p.equity, p.pnl, p.trades);
+                     p.bars_done, p.bars_total, format_rate(p.bars_per_second),
+                     format_duration(p.eta_seconds), p.equity, p.pnl, p.trades);
 }
 
 std::string watch_line(const proto::Progress& p) {
-  return fmt::format("{} {} {:5.1f}%  bar {}/{}  {}  ETA {}  {}  equity {:.2f}  P&L {:+.2f}  trades {}", p.op_id,
-                     p.worker_id, p.percentage, p.bars_done, p.bars_total, format_rate(p.bars_per_second),
-                     format_duration(p.eta_seconds), p.current_date, p.equity, p.pnl, p.trades);
+  return fmt::format("{} {} {:5.1f}%  bar {}/{}  {}  ETA {}  {}  equity {:.2f}  P&L {:+.2f}  trades {}",
+                     p.op_id, p.worker_id, p.percentage, p.bars_done, p.bars_total,
+                     format_rate(p.bars_per_second), format_duration(p.eta_seconds), p.current_date, p.equity,
+                     p.pnl, p.trades);
 }
 
 std::string watch_line(const proto::OpEvent& e) {
   return fmt::format("{} -> {}{}{}", e.op_id, proto::to_string(e.state),
-                     e.worker_id.empty() ? "" : " on " + e.worker_id, e.message.empty() ? "" : ": " + e.message);
+                     e.worker_id.empty() ? "" : " on " + e.worker_id,
+                     e.message.empty() ? "" : ": " + e.message);
 }
 
 }  // namespace ktrdr::cli

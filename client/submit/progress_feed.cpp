@@ -37,7 +37,8 @@ std::optional<FeedEvent> ProgressFeed::next(std::chrono::milliseconds timeout) {
       } else if (msg.command == proto::Command::kOpEvent) {
         s = proto::unpack(msg.body, ev.event);
       } else {
-        s = proto::Status::error(proto::ErrorCode::kUnknownCommand, "command {}", proto::to_string(msg.command));
+        s = proto::Status::error(proto::ErrorCode::kUnknownCommand, "command {}",
+                                 proto::to_string(msg.command));
       }
     }
     if (s.ok()) return ev;

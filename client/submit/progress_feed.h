@@ -17,7 +17,9 @@ struct FeedEvent {
   proto::Command command = proto::Command::kProgress;  // kProgress or kOpEvent
   proto::Progress progress;                            // when kProgress
   proto::OpEvent event;                                // when kOpEvent
-  const std::string& op_id() const { return command == proto::Command::kProgress ? progress.op_id : event.op_id; }
+  const std::string& op_id() const {
+    return command == proto::Command::kProgress ? progress.op_id : event.op_id;
+  }
 };
 
 class ProgressFeed {

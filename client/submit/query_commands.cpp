@@ -65,19 +65,24 @@ int list_command(ClientOptions& options, const std::vector<std::string>& args) {
   proto::ListRequest req;
   std::vector<std::string> states;
   po::options_description own("List options");
-  own.add_options()                                                                                  //
-      ("state", po::value(&states)->composing()->value_name("STATE"),
-       "only operations in this state (repeatable): pending, running, completed, failed, cancelled, resuming")  //
-      ("limit", po::value(&req.limit)->default_value(100), "at most this many, newest first (max 10000)")      //
+  own.add_options()  //
+      (
+          "state", po::value(&states)->composing()->value_name("STATE"),
+          "only operations in this state (repeatable): pending, running, completed, failed, cancelled, "
+          "resuming")                                                                                      //
+      ("limit", po::value(&req.limit)->default_value(100), "at most this many, newest first (max 10000)")  //
       ("offset", po::value(&req.offset)->default_value(0), "skip this many first");
   po::positional_options_description pos;
   po::variables_map vm;
-  const std::string usage = "usage: ktrdr-submit list [--state STATE]... [--limit N] [--offset N]\n\nLists operations, newest first.";
+  const std::string usage =
+      "usage: ktrdr-submit list [--state STATE]... [--limit N] [--offset N]\n\nLists operations, newest "
+      "first.";
   if (auto code = parse_command(args, usage, own, pos, options, vm)) return *code;
   for (const auto& s : states) {
     proto::OpState st;
     if (!proto::parse_op_state(s, st)) {
-      log::error("list: unknown --state '{}'; use pending, running, completed, failed, cancelled or resuming", s);
+      log::error("list: unknown --state '{}'; use pending, running, completed, failed, cancelled or resuming",
+                 s);
       return to_int(ExitCode::kUsage);
     }
     req.states.push_back(st);
@@ -102,9 +107,9 @@ int cancel_command(ClientOptions& options, const std::vector<std::string>& args)
   proto::CancelRequest req;
   bool wait = false;
   po::options_description own("Cancel options");
-  own.add_options()                                                                  //
-      ("op", po::value(&req.op_id)->required(), "operation id (positional)")        //
-      ("reason,r", po::value(&req.reason), "recorded in the operation's errors")   //
+  own.add_options()                                                               //
+      ("op", po::value(&req.op_id)->required(), "operation id (positional)")      //
+      ("reason,r", po::value(&req.reason), "recorded in the operation's errors")  //
       ("wait", po::bool_switch(&wait), "wait until the operation has stopped");
   po::positional_options_description pos;
   pos.add("op", 1);
@@ -125,7 +130,8 @@ int cancel_command(ClientOptions& options, const std::vector<std::string>& args)
     if (op.op_id.empty()) op.op_id = req.op_id;
     int code = to_int(ExitCode::kOk);
     if (wait) {
-      const FollowOutcome outcome = follow_operation(context, broker, options, req.op_id, FollowDisplay::kNone);
+      const FollowOutcome outcome =
+          follow_operation(context, broker, options, req.op_id, FollowDisplay::kNone);
       if (outcome.code == ExitCode::kRejected) return rejected("cancel", outcome.message);
       op = outcome.op;
       if (op.state == proto::OpState::kCompleted) code = to_int(ExitCode::kRejected);

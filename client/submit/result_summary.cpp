@@ -34,15 +34,18 @@ std::string result_summary(const std::string& result_json) {
     KTRDR_FAIL("the result is not valid JSON: {}", e.what());
   }
   const nlohmann::json empty = nlohmann::json::object();
-  const nlohmann::json& metrics = doc.contains("metrics") && doc["metrics"].is_object() ? doc["metrics"] : empty;
-  const size_t curve = doc.contains("equity_curve") && doc["equity_curve"].is_array() ? doc["equity_curve"].size() : 0;
+  const nlohmann::json& metrics =
+      doc.contains("metrics") && doc["metrics"].is_object() ? doc["metrics"] : empty;
+  const size_t curve =
+      doc.contains("equity_curve") && doc["equity_curve"].is_array() ? doc["equity_curve"].size() : 0;
   std::string s;
   s += fmt::format("total return      {:+.2f} ({:+.2f} %)\n", number(metrics, "total_return"),
                    100.0 * number(metrics, "total_return_pct"));
   s += fmt::format("sharpe ratio      {:.4f}\n", number(metrics, "sharpe_ratio"));
   s += fmt::format("max drawdown      {:.2f} %\n", 100.0 * number(metrics, "max_drawdown_pct"));
   s += fmt::format("trades            {} (win rate {:.1f} %)\n",
-                   static_cast<long long>(number(metrics, "total_trades")), 100.0 * number(metrics, "win_rate"));
+                   static_cast<long long>(number(metrics, "total_trades")),
+                   100.0 * number(metrics, "win_rate"));
   s += fmt::format("profit factor     {:.4f}\n", number(metrics, "profit_factor"));
   s += fmt::format("equity points     {}\n", curve);
   return s;

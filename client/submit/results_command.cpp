@@ -27,11 +27,11 @@ int results_command(ClientOptions& options, const std::vector<std::string>& args
   proto::ResultsRequest req;
   std::string trades_csv, equity_csv, plot;
   po::options_description own("Results options");
-  own.add_options()                                                                                  //
+  own.add_options()                                                                                 //
       ("op", po::value(&req.op_id)->required(), "operation id (positional)")                        //
-      ("trades-csv", po::value(&trades_csv)->value_name("FILE"), "write the closed trades as CSV")   //
+      ("trades-csv", po::value(&trades_csv)->value_name("FILE"), "write the closed trades as CSV")  //
       ("equity-csv", po::value(&equity_csv)->value_name("FILE"),
-       "write the equity curve as CSV (timestamp,price,portfolio_value,position)")                  //
+       "write the equity curve as CSV (timestamp,price,portfolio_value,position)")  //
       ("plot", po::value(&plot)->value_name("FILE.svg"), "draw the equity curve and drawdown as SVG");
   po::positional_options_description pos;
   pos.add("op", 1);

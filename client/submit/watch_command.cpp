@@ -19,9 +19,10 @@ int watch_command(ClientOptions& options, const std::vector<std::string>& args) 
   double duration_s = 0.0;
   uint64_t count = 0;
   po::options_description own("Watch options");
-  own.add_options()                                                                                      //
-      ("op", po::value(&op_id), "only this operation (positional; default: all)")                       //
-      ("duration", po::value(&duration_s)->value_name("SECONDS"), "stop after this long (default: Ctrl-C)")  //
+  own.add_options()                                                                //
+      ("op", po::value(&op_id), "only this operation (positional; default: all)")  //
+      ("duration", po::value(&duration_s)->value_name("SECONDS"),
+       "stop after this long (default: Ctrl-C)")  //
       ("count", po::value(&count)->value_name("N"), "stop after N messages");
   po::positional_options_description pos;
   pos.add("op", 1);
@@ -36,8 +37,9 @@ int watch_command(ClientOptions& options, const std::vector<std::string>& args) 
     ProgressFeed feed(context, options.progress, op_id);
     install_interrupt_handler();
     using Clock = std::chrono::steady_clock;
-    const auto end = duration_s > 0 ? Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(duration_s * 1000))
-                                    : Clock::time_point::max();
+    const auto end = duration_s > 0
+                         ? Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(duration_s * 1000))
+                         : Clock::time_point::max();
     uint64_t seen = 0;
     while (!interrupted() && Clock::now() < end && (count == 0 || seen < count)) {
       std::optional<FeedEvent> ev;
@@ -50,11 +52,13 @@ int watch_command(ClientOptions& options, const std::vector<std::string>& args) 
       if (!ev) continue;
       ++seen;
       if (options.json) {
-        nlohmann::json j = ev->command == proto::Command::kProgress ? to_json(ev->progress) : to_json(ev->event);
+        nlohmann::json j =
+            ev->command == proto::Command::kProgress ? to_json(ev->progress) : to_json(ev->event);
         j["type"] = ev->command == proto::Command::kProgress ? "progress" : "event";
         std::cout << j.dump() << '\n';
       } else {
-        std::cout << (ev->command == proto::Command::kProgress ? watch_line(ev->progress) : watch_line(ev->event))
+        std::cout << (ev->command == proto::Command::kProgress ? watch_line(ev->progress)
+                                                               : watch_line(ev->event))
                   << '\n';
       }
       std::cout.flush();

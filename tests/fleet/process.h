@@ -28,7 +28,7 @@ struct ProcessOptions {
   std::string stdout_path = "/dev/null";  // file the child's stdout is written to (truncated)
   std::string stderr_path = "/dev/null";
   std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) the inherited env
-  std::vector<std::string> unset_env;                     // removed from the inherited env
+  std::vector<std::string> unset_env;                    // removed from the inherited env
 };
 
 inline std::string read_text_file(const std::string& path) {
