@@ -178,7 +178,7 @@ TEST_CASE("Model::load checks every key and shape against the spec and names fil
   }
 }
 
-TEST_CASE("batched predict equals per-row inference; windows and edge cases") {
+TEST_CASE("batched predict equals per-row inference, with windows and edge cases") {
   // LSTM / GRU: many rows, chunk sizes that split windows at every boundary
   for (const char* name : {"lstm", "gru", "lstm_1layer"}) {
     CAPTURE(name);
