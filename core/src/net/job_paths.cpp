@@ -31,7 +31,7 @@ namespace {
 Status finish(const std::string& root, const fs::path& candidate, std::string_view asked, ResolvedModel& out) {
   std::error_code ec;
   if (!fs::is_directory(candidate, ec)) {
-    return Status::error(ErrorCode::kRefused, "model \"{}\" not found: {} is not a directory under --models-root {}",
+    return Status::error(ErrorCode::kNotFound, "model \"{}\" not found: {} is not a directory under --models-root {}",
                          asked, candidate.string(), root);
   }
   const fs::path canonical = fs::canonical(candidate, ec);
@@ -67,7 +67,7 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
   const fs::path sdir = root / job.strategy;
   std::error_code ec;
   if (!fs::is_directory(sdir, ec)) {
-    return Status::error(ErrorCode::kRefused, "strategy \"{}\": no directory {} under --models-root", job.strategy,
+    return Status::error(ErrorCode::kNotFound, "strategy \"{}\": no directory {} under --models-root", job.strategy,
                          sdir.string());
   }
   // Families present: "<tf>_latest" and "<tf>_v<N>".
@@ -105,7 +105,7 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
     best = std::max(best, std::stol(digits));
   }
   if (best < 0) {
-    return Status::error(ErrorCode::kRefused, "strategy \"{}\": no {}_latest or {}_v<N> model under {}", job.strategy,
+    return Status::error(ErrorCode::kNotFound, "strategy \"{}\": no {}_latest or {}_v<N> model under {}", job.strategy,
                          tf, tf, sdir.string());
   }
   const std::string tf_copy = out.timeframe;
