@@ -82,6 +82,21 @@ TEST_CASE("Model rebuilds MLP, LSTM and GRU (state_dict and TorchScript) and mat
   const auto b = Model::load(fixture("mlp_f64.pt"), spec).predict(rows.data(), 6);
   CHECK(max_abs_diff(a, b) == 0.0);
 
+  // the bundled example model (examples/models/example_mlp/1h_latest, a symlink) loads: 21 -> 32 -> 16 -> 3
+  {
+    ModelSpec ex;
+    ex.architecture.hidden_layers = {32, 16};
+    ex.input_size = 21;
+    const Model m =
+        Model::load(std::string(KTRDR_SOURCE_DIR) + "/examples/models/example_mlp/1h_latest/model.pt", ex);
+    std::vector<float> row(21, 0.5f);
+    row[20] = 50.0f;  // raw RSI
+    const auto out = m.predict(row.data(), 1);
+    REQUIRE(out.size() == 3);
+    CHECK(std::all_of(out.begin(), out.end(), [](float v) { return std::isfinite(v); }));
+    CHECK(out == m.predict_per_row(row.data(), 1));
+  }
+
   // set_num_threads is process-wide
   const int before = Model::num_threads();
   Model::set_num_threads(2);
