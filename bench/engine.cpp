@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   in.decisions.allow_short_from_flat = true;
   for (const char* mode : {"ktrdr", "corrected"}) {
     engine::EngineOptions o;
-    o.mode = std::string(mode) == "ktrdr" ? position::AccountingMode::kKtrdr : position::AccountingMode::kCorrected;
+    o.mode = std::string(mode) == "ktrdr" ? position::AccountingMode::kKtrdr
+                                          : position::AccountingMode::kCorrected;
     o.checkpoint_every_bars = 0;
     o.checkpoint_every_seconds = 0;
     const engine::BacktestEngine eng(o);
@@ -53,8 +54,8 @@ int main(int argc, char** argv) {
       out = eng.run(in);
       best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
-    std::printf("engine loop [%s]: %zu bars, %zu trades, %.3f s -> %.2f M bars/s (metrics included)\n", mode, n,
-                out.result.trades.size(), best, static_cast<double>(n) / best / 1e6);
+    std::printf("engine loop [%s]: %zu bars, %zu trades, %.3f s -> %.2f M bars/s (metrics included)\n", mode,
+                n, out.result.trades.size(), best, static_cast<double>(n) / best / 1e6);
   }
   // checkpoint cost at the last bar: cancel right before the end by checkpointing every n-51 bars
   engine::EngineOptions o;
@@ -76,7 +77,8 @@ int main(int argc, char** argv) {
   mark = std::chrono::steady_clock::now();
   engine::BacktestEngine(o).run(in, {}, &blob);
   const double resume_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - mark).count();
-  std::printf("checkpoint near the end: %.1f MB, encode ~%.3f s; resume (decode + last bars + metrics) %.3f s\n",
-              static_cast<double>(blob.size()) / 1e6, encode_s, resume_s);
+  std::printf(
+      "checkpoint near the end: %.1f MB, encode ~%.3f s; resume (decode + last bars + metrics) %.3f s\n",
+      static_cast<double>(blob.size()) / 1e6, encode_s, resume_s);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "ktrdr/decision/decision_function.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -48,7 +49,15 @@ Decision DecisionFunction::decide(const float* outputs, size_t n_outputs, Positi
     // float32 throughout, exactly as numpy on the float32 logits (reference §6).
     float sum = 0.0f;
     for (size_t i = 0; i < n_outputs; ++i) sum += outputs[i];
-    std::vector<float> p(outputs, outputs + n_outputs);
+    // no allocation per bar for the usual widths
+    std::array<float, 16> small{};
+    std::vector<float> large;
+    float* p = small.data();
+    if (n_outputs > small.size()) {
+      large.resize(n_outputs);
+      p = large.data();
+    }
+    std::copy(outputs, outputs + n_outputs, p);
     if (!(std::fabs(static_cast<double>(sum) - 1.0) < 1e-6)) {
       float m = p[0];
       for (size_t i = 1; i < n_outputs; ++i) {

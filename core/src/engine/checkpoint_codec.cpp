@@ -1,5 +1,7 @@
 #include "engine/checkpoint_codec.h"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <string_view>
@@ -153,23 +155,27 @@ void pack_position(Packer& pk, const std::optional<position::OpenPosition>& op) 
   pk.pack_double(p.max_adverse_excursion);
 }
 
-void pack_tracker(Packer& pk, const metrics::TrackerState& t) {
-  const size_t n = t.equity_curve.size();
-  std::vector<int64_t> ts(n);
-  std::vector<double> price(n), value(n);
-  std::vector<uint8_t> side(n);
-  for (size_t i = 0; i < n; ++i) {
-    const auto& e = t.equity_curve[i];
-    ts[i] = e.ts_ns;
-    price[i] = e.price;
-    value[i] = e.portfolio_value;
-    side[i] = static_cast<uint8_t>(e.position);
+// Writes one column of the equity curve as a raw bin, through a small staging buffer (no full copy).
+template <typename T, typename Get>
+void pack_curve_column(Packer& pk, const std::vector<metrics::EquityPoint>& curve, Get get) {
+  const size_t n = curve.size();
+  pk.pack_bin(static_cast<uint32_t>(n * sizeof(T)));
+  std::array<T, 4096> stage;
+  for (size_t i = 0; i < n; i += stage.size()) {
+    const size_t m = std::min(stage.size(), n - i);
+    for (size_t j = 0; j < m; ++j) stage[j] = get(curve[i + j]);
+    pk.pack_bin_body(reinterpret_cast<const char*>(stage.data()), static_cast<uint32_t>(m * sizeof(T)));
   }
+}
+
+void pack_tracker(Packer& pk, const metrics::TrackerState& t) {
+  const auto& c = t.equity_curve;
   pk.pack_array(kTrackerFields);
-  pack_column(pk, ts.data(), n);
-  pack_column(pk, price.data(), n);
-  pack_column(pk, value.data(), n);
-  pack_column(pk, side.data(), n);
+  pack_curve_column<int64_t>(pk, c, [](const metrics::EquityPoint& e) { return e.ts_ns; });
+  pack_curve_column<double>(pk, c, [](const metrics::EquityPoint& e) { return e.price; });
+  pack_curve_column<double>(pk, c, [](const metrics::EquityPoint& e) { return e.portfolio_value; });
+  pack_curve_column<uint8_t>(pk, c,
+                             [](const metrics::EquityPoint& e) { return static_cast<uint8_t>(e.position); });
   pack_column(pk, t.returns.data(), t.returns.size());
   pk.pack_double(t.peak);
   pk.pack_double(t.max_drawdown_pct);
@@ -444,7 +450,8 @@ auto guarded(F&& f) {
 }  // namespace
 
 std::string encode_checkpoint(const Fingerprint& fingerprint, const StateView& s) {
-  msgpack::sbuffer payload;
+  const size_t points = s.tracker->equity_curve.size();
+  msgpack::sbuffer payload(1024 + points * 33 + s.positions->trades.size() * 160 + s.decisions->size() * 80);
   Packer pk(&payload);
   pk.pack_array(kPayloadFields);
   pack_fingerprint(pk, fingerprint);
@@ -468,15 +475,18 @@ std::string encode_checkpoint(const Fingerprint& fingerprint, const StateView& s
   pk.pack_array(static_cast<uint32_t>(decisions.size()));
   for (const auto& d : decisions) pack_decision(pk, d);
 
-  msgpack::sbuffer out(payload.size() + 64);
-  Packer env(&out);
+  msgpack::sbuffer head(128);
+  Packer env(&head);
   env.pack_array(4);
   env.pack(std::string(kCheckpointMagic));
   env.pack_uint32(kCheckpointVersion);
   env.pack_uint64(hash64(payload.data(), payload.size(), kChecksumSeed));
   env.pack_bin(static_cast<uint32_t>(payload.size()));
-  env.pack_bin_body(payload.data(), static_cast<uint32_t>(payload.size()));
-  return std::string(out.data(), out.size());
+  std::string out;
+  out.reserve(head.size() + payload.size());
+  out.append(head.data(), head.size());
+  out.append(payload.data(), payload.size());
+  return out;
 }
 
 DecodedCheckpoint decode_checkpoint(const std::string& blob) {
