@@ -97,7 +97,8 @@ void BacktestJob::operator()(net::JobContext& ctx) {
       return;
     }
     const bool shutdown = ctx.shutting_down();
-    if (!out.checkpoint.empty()) save(out.checkpoint, out.last_progress.bar_index, shutdown ? "shutdown" : "cancel");
+    if (!out.checkpoint.empty())
+      save(out.checkpoint, out.last_progress.bar_index, shutdown ? "shutdown" : "cancel");
     ctx.failure(shutdown ? ErrorCode::kShuttingDown : ErrorCode::kCancelled,
                 fmt::format("stopped at bar {} ({})", out.last_progress.bar_index,
                             shutdown ? "worker shutting down" : "cancelled"),

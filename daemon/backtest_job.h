@@ -1,6 +1,6 @@
 // What ktrdr-worker does with one job, on the job thread: resolve the model under --models-root, pick the
-// newest checkpoint (the broker's or our own), run ktrdr::runner::run_backtest with progress/checkpoint/cancel
-// hooks, and report the outcome through the JobContext.
+// newest checkpoint (the broker's or our own), run ktrdr::runner::run_backtest with
+// progress/checkpoint/cancel hooks, and report the outcome through the JobContext.
 #pragma once
 
 #include "ktrdr/net/checkpoint_store.h"
@@ -11,7 +11,8 @@ namespace ktrdr::worker {
 
 class BacktestJob {
  public:
-  BacktestJob(JobSettings settings, net::CheckpointStore& store) : settings_(std::move(settings)), store_(store) {}
+  BacktestJob(JobSettings settings, net::CheckpointStore& store)
+      : settings_(std::move(settings)), store_(store) {}
   void operator()(net::JobContext& ctx);
 
  private:

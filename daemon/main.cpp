@@ -14,7 +14,9 @@
 
 namespace {
 std::atomic<bool> g_stop{false};  // the one process-wide flag a signal handler may touch
-extern "C" void on_signal(int) { g_stop.store(true); }
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,7 +44,10 @@ int main(int argc, char** argv) {
       net::WatchdogKeepAlive watchdog;
       session.run(
           g_stop,
-          [&] { net::notify_ready(fmt::format("worker {} connected to {}", cl.session.worker_id, cl.session.broker_endpoint)); },
+          [&] {
+            net::notify_ready(
+                fmt::format("worker {} connected to {}", cl.session.worker_id, cl.session.broker_endpoint));
+          },
           [&watchdog] { watchdog.kick(); });
       net::notify_stopping("worker stopped");
     }

@@ -43,35 +43,36 @@ CommandLine parse_command_line(int argc, char** argv) {
   generic.add_options()("help,h", "print this help and exit")(
       "config,c", po::value(&config), "INI file with any of the options below (command line wins)");
   po::options_description opts("Options (also valid as key = value in the --config file)");
-  opts.add_options()
-      ("broker", po::value(&s.broker_endpoint)->default_value(s.broker_endpoint),
-       "the broker's worker endpoint (its --workers): tcp://host:port or ipc://path")
-      ("progress", po::value(&s.progress_endpoint)->default_value(s.progress_endpoint),
-       "progress PUB endpoint: the broker's --progress-in to connect to (or, with --progress-bind, where to "
-       "bind); empty = no progress publishing")
-      ("progress-bind", po::bool_switch(&s.progress_bind), "bind --progress instead of connecting to it")
-      ("state-dir", po::value(&cl.state_dir)->default_value(cl.state_dir),
-       "directory of this worker's RocksDB checkpoint store (one directory per worker)")
-      ("models-root", po::value(&j.models_root), "root of the model directories; jobs may not name paths outside it")
-      ("data-dir", po::value(&j.data_dir), "directory of {symbol}_{timeframe}.csv data files")
-      ("id", po::value(&id), "worker name shown by the broker (default <hostname>-<pid>)")
-      ("heartbeat-interval-ms", po::value(&s.heartbeat_interval_ms)->default_value(s.heartbeat_interval_ms),
-       "heartbeat period in ms (use the broker's value)")
-      ("heartbeat-liveness", po::value(&s.heartbeat_liveness)->default_value(s.heartbeat_liveness),
-       "reconnect when the broker is silent for this many intervals")
-      ("reconnect-min-ms", po::value(&s.reconnect_min_ms)->default_value(s.reconnect_min_ms),
-       "first reconnect delay; doubles on each failed attempt")
-      ("reconnect-max-ms", po::value(&s.reconnect_max_ms)->default_value(s.reconnect_max_ms),
-       "longest reconnect delay")
-      ("checkpoint-every-bars", po::value(&j.checkpoint_every_bars)->default_value(j.checkpoint_every_bars),
-       "checkpoint a running backtest every N bars")
-      ("checkpoint-every-seconds", po::value(&j.checkpoint_every_seconds)->default_value(j.checkpoint_every_seconds),
-       "... or every T seconds, whichever comes first")
-      ("progress-rate-hz", po::value(&s.progress_max_hz)->default_value(s.progress_max_hz),
-       "maximum progress messages per second per job on the PUB socket")
-      ("shutdown-grace-ms", po::value(&s.shutdown_grace_ms)->default_value(s.shutdown_grace_ms),
-       "on SIGTERM, how long to wait for the running job to checkpoint and hand back")
-      ("log-level", po::value(&level)->default_value(level), "error | warning | info | debug");
+  opts.add_options()("broker", po::value(&s.broker_endpoint)->default_value(s.broker_endpoint),
+                     "the broker's worker endpoint (its --workers): tcp://host:port or ipc://path")(
+      "progress", po::value(&s.progress_endpoint)->default_value(s.progress_endpoint),
+      "progress PUB endpoint: the broker's --progress-in to connect to (or, with --progress-bind, where to "
+      "bind); empty = no progress publishing")("progress-bind", po::bool_switch(&s.progress_bind),
+                                               "bind --progress instead of connecting to it")(
+      "state-dir", po::value(&cl.state_dir)->default_value(cl.state_dir),
+      "directory of this worker's RocksDB checkpoint store (one directory per worker)")(
+      "models-root", po::value(&j.models_root),
+      "root of the model directories; jobs may not name paths outside it")(
+      "data-dir", po::value(&j.data_dir), "directory of {symbol}_{timeframe}.csv data files")(
+      "id", po::value(&id), "worker name shown by the broker (default <hostname>-<pid>)")(
+      "heartbeat-interval-ms", po::value(&s.heartbeat_interval_ms)->default_value(s.heartbeat_interval_ms),
+      "heartbeat period in ms (use the broker's value)")(
+      "heartbeat-liveness", po::value(&s.heartbeat_liveness)->default_value(s.heartbeat_liveness),
+      "reconnect when the broker is silent for this many intervals")(
+      "reconnect-min-ms", po::value(&s.reconnect_min_ms)->default_value(s.reconnect_min_ms),
+      "first reconnect delay; doubles on each failed attempt")(
+      "reconnect-max-ms", po::value(&s.reconnect_max_ms)->default_value(s.reconnect_max_ms),
+      "longest reconnect delay")("checkpoint-every-bars",
+                                 po::value(&j.checkpoint_every_bars)->default_value(j.checkpoint_every_bars),
+                                 "checkpoint a running backtest every N bars")(
+      "checkpoint-every-seconds",
+      po::value(&j.checkpoint_every_seconds)->default_value(j.checkpoint_every_seconds),
+      "... or every T seconds, whichever comes first")(
+      "progress-rate-hz", po::value(&s.progress_max_hz)->default_value(s.progress_max_hz),
+      "maximum progress messages per second per job on the PUB socket")(
+      "shutdown-grace-ms", po::value(&s.shutdown_grace_ms)->default_value(s.shutdown_grace_ms),
+      "on SIGTERM, how long to wait for the running job to checkpoint and hand back")(
+      "log-level", po::value(&level)->default_value(level), "error | warning | info | debug");
   po::options_description all;
   all.add(generic).add(opts);
   po::variables_map vm;
@@ -94,15 +95,20 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.log_level = parse_level(level);
   s.worker_id = id.empty() ? default_id() : id;
   if (cl.help) return cl;
-  KTRDR_REQUIRE(!j.models_root.empty(), "--models-root is required (the directory holding the model directories)");
-  KTRDR_REQUIRE(std::filesystem::is_directory(j.models_root), "--models-root {} is not a directory", j.models_root);
-  KTRDR_REQUIRE(!j.data_dir.empty(), "--data-dir is required (the directory of {{symbol}}_{{timeframe}}.csv files)");
+  KTRDR_REQUIRE(!j.models_root.empty(),
+                "--models-root is required (the directory holding the model directories)");
+  KTRDR_REQUIRE(std::filesystem::is_directory(j.models_root), "--models-root {} is not a directory",
+                j.models_root);
+  KTRDR_REQUIRE(!j.data_dir.empty(),
+                "--data-dir is required (the directory of {{symbol}}_{{timeframe}}.csv files)");
   KTRDR_REQUIRE(std::filesystem::is_directory(j.data_dir), "--data-dir {} is not a directory", j.data_dir);
   KTRDR_REQUIRE(!cl.state_dir.empty(), "--state-dir must name a directory for the checkpoint store");
-  KTRDR_REQUIRE(j.checkpoint_every_bars > 0, "checkpoint-every-bars must be > 0 (got {}); set it or delete the line",
+  KTRDR_REQUIRE(j.checkpoint_every_bars > 0,
+                "checkpoint-every-bars must be > 0 (got {}); set it or delete the line",
                 j.checkpoint_every_bars);
   KTRDR_REQUIRE(j.checkpoint_every_seconds > 0,
-                "checkpoint-every-seconds must be > 0 (got {}); set it or delete the line", j.checkpoint_every_seconds);
+                "checkpoint-every-seconds must be > 0 (got {}); set it or delete the line",
+                j.checkpoint_every_seconds);
   s.validate();
   return cl;
 }

@@ -312,9 +312,9 @@ TEST_CASE("wrong version, signature, command and frame counts are errors") {
 TEST_CASE("bad msgpack bodies are errors, never crashes") {
   StatusRequest out;
   CHECK(unpack("", out).code == ErrorCode::kMalformed);
-  CHECK(unpack("\xc1", out).code == ErrorCode::kMalformed);          // never-used byte
-  CHECK(unpack(std::string("\x92\x01", 2), out).code == ErrorCode::kMalformed);  // truncated array
-  CHECK(unpack(pack(42), out).code == ErrorCode::kMalformed);        // not a map
+  CHECK(unpack("\xc1", out).code == ErrorCode::kMalformed);                             // never-used byte
+  CHECK(unpack(std::string("\x92\x01", 2), out).code == ErrorCode::kMalformed);         // truncated array
+  CHECK(unpack(pack(42), out).code == ErrorCode::kMalformed);                           // not a map
   CHECK(unpack(pack(StatusRequest{kOp}) + "junk", out).code == ErrorCode::kMalformed);  // trailing bytes
   // A map whose field has the wrong type.
   std::map<std::string, int> wrong{{"op_id", 5}};

@@ -13,10 +13,12 @@ namespace {
 struct Models {
   fs::path root, outside;
   Models() {
-    const fs::path base = fs::temp_directory_path() / fmt::format("ktrdr_paths_{}_{}", ::getpid(), std::random_device{}());
+    const fs::path base =
+        fs::temp_directory_path() / fmt::format("ktrdr_paths_{}_{}", ::getpid(), std::random_device{}());
     root = base / "models";
     outside = base / "secret";
-    for (const char* d : {"trend/1h_v1", "trend/1h_v2", "trend/1h_v10", "trend/4h_latest", "trend/4h_v3", "solo/1d_v1"}) {
+    for (const char* d :
+         {"trend/1h_v1", "trend/1h_v2", "trend/1h_v10", "trend/4h_latest", "trend/4h_v3", "solo/1d_v1"}) {
       fs::create_directories(root / d);
     }
     fs::create_directories(outside);
@@ -52,7 +54,8 @@ TEST_CASE("strategy + timeframe resolve to _latest or the highest _vN") {
   auto s = net::resolve_model_dir(m.root.string(), spec("", "trend"), r);
   CHECK(s.code == proto::ErrorCode::kRefused);
   CHECK(s.message.find("1h") != std::string::npos);
-  CHECK(net::resolve_model_dir(m.root.string(), spec("", "nope", "1h"), r).code == proto::ErrorCode::kNotFound);
+  CHECK(net::resolve_model_dir(m.root.string(), spec("", "nope", "1h"), r).code ==
+        proto::ErrorCode::kNotFound);
 }
 
 TEST_CASE("explicit model directories stay inside the root") {
@@ -61,10 +64,13 @@ TEST_CASE("explicit model directories stay inside the root") {
   REQUIRE(net::resolve_model_dir(m.root.string(), spec("trend/1h_v1"), r).ok());
   CHECK(r.model_dir == fs::canonical(m.root / "trend/1h_v1").string());
   CHECK(net::resolve_model_dir(m.root.string(), spec("../secret"), r).code == proto::ErrorCode::kRefused);
-  CHECK(net::resolve_model_dir(m.root.string(), spec(m.outside.string()), r).code == proto::ErrorCode::kRefused);
+  CHECK(net::resolve_model_dir(m.root.string(), spec(m.outside.string()), r).code ==
+        proto::ErrorCode::kRefused);
   // A symlink inside the root pointing outside it is refused after canonicalisation.
-  CHECK(net::resolve_model_dir(m.root.string(), spec("trend/5m_latest"), r).code == proto::ErrorCode::kRefused);
-  CHECK(net::resolve_model_dir(m.root.string(), spec("", "trend", "5m"), r).code == proto::ErrorCode::kRefused);
+  CHECK(net::resolve_model_dir(m.root.string(), spec("trend/5m_latest"), r).code ==
+        proto::ErrorCode::kRefused);
+  CHECK(net::resolve_model_dir(m.root.string(), spec("", "trend", "5m"), r).code ==
+        proto::ErrorCode::kRefused);
   CHECK(net::resolve_model_dir(m.root.string(), spec("trend/1h_v99"), r).code == proto::ErrorCode::kNotFound);
   CHECK(net::is_inside(m.root.string(), (m.root / "a/b").string()));
   CHECK_FALSE(net::is_inside(m.root.string(), m.root.string() + "x/a"));  // prefix of the name is not inside

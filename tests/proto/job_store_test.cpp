@@ -94,7 +94,8 @@ TEST_CASE("checkpoint store keeps the latest 2 per operation and deletes on succ
   const std::string other = make_op(5, OpState::kRunning).op_id;
   {
     auto store = net::CheckpointStore::open(dir.path.string());
-    for (uint64_t bar : {100u, 200u, 300u, 400u}) store->put(Checkpoint{id, 1, 0, bar, "periodic", fmt::format("s{}", bar)});
+    for (uint64_t bar : {100u, 200u, 300u, 400u})
+      store->put(Checkpoint{id, 1, 0, bar, "periodic", fmt::format("s{}", bar)});
     store->put(Checkpoint{other, 1, 0, 50, "cancel", "o"});
     CHECK(store->count(id) == 2);
     CHECK(store->count(other) == 1);

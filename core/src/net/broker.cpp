@@ -155,8 +155,8 @@ void Broker::Impl::run(const std::atomic<bool>& stop, const std::function<void()
       heartbeat_tick();
       next_heartbeat_ns = now_ns() + interval_ns;
     }
-    flush();
-    dispatch();
+    write_staged();  // dispatch reads checkpoints from the store
+    dispatch();      // before the fsync: the worker gets the job while the WAL syncs
     flush();
     if (on_tick) on_tick();
   }
@@ -219,23 +219,29 @@ void Broker::Impl::send_worker(const std::string& rid, Command cmd, const proto:
 }
 
 void Broker::Impl::flush() {
-  if (store->has_staged()) {
-    const proto::Status s = store->commit(durable_pending && opts.sync_writes);
-    if (!s.ok()) {
-      log::error("broker: {}", s.message);
-      for (Outgoing& o : outbox) {
-        if (!o.durable) continue;
-        o.reply = proto::Reply{
-            ErrorCode::kInternal, "the broker could not persist the request: " + s.message, {}, {}, {}, {}};
-      }
+  // 1. write the staged batch (no fsync: survives a process kill, and jobs can be dispatched at once);
+  // 2. when a reply promises durability (accepted start, resume, cancel, failure verdict), fsync the WAL once
+  //    for the whole burst (group commit), and only then 3. send the replies.
+  proto::Status s = store->commit(false);
+  if (s.ok() && durable_pending && opts.sync_writes) s = store->sync_wal();
+  if (!s.ok()) {
+    log::error("broker: {}", s.message);
+    for (Outgoing& o : outbox) {
+      if (!o.durable) continue;
+      o.reply = proto::Reply{
+          ErrorCode::kInternal, "the broker could not persist the request: " + s.message, {}, {}, {}, {}};
     }
-    staged_keys.clear();
   }
+  staged_keys.clear();
   durable_pending = false;
   for (Outgoing& o : outbox) {
     (void)send_routed(clients, o.routing_id, proto::encode_reply(o.request_id, o.reply));
   }
   outbox.clear();
+}
+
+void Broker::Impl::write_staged() {
+  if (proto::Status s = store->commit(false); !s.ok()) log::error("broker: {}", s.message);
 }
 
 void Broker::Impl::dispatch() {

@@ -62,6 +62,7 @@ void Broker::Impl::handle_client(const std::string& rid, const proto::Frames& fr
       break;
     case Command::kCancel:
       out.reply = decode_and<proto::CancelRequest>(msg.body, [&](auto& r) { return on_cancel(r); });
+      out.durable = out.reply.code == ErrorCode::kOk;
       break;
     case Command::kResults:
       out.reply = decode_and<proto::ResultsRequest>(msg.body, [&](auto& r) { return on_results(r); });
@@ -221,7 +222,7 @@ Reply Broker::Impl::on_results(const proto::ResultsRequest& req) {
     r.message = fmt::format("operation {} is {}: no result yet", op->op_id, proto::to_string(op->state));
     return r;
   }
-  if (store->has_staged()) flush();  // the result may still be in the uncommitted batch
+  write_staged();  // the result may still be in the uncommitted batch
   auto json = store->get_result(op->op_id);
   if (!json) {
     r.code = ErrorCode::kInternal;

@@ -31,6 +31,7 @@ struct Broker::Impl {
   void drain_workers();
   void heartbeat_tick();
   void flush();
+  void write_staged();
   void dispatch();
   void publish(const proto::OperationInfo& op, std::string message = {});
   void save(const proto::OperationInfo& op) { store->put_operation(op); }

@@ -178,8 +178,7 @@ void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {
   op->progress = m.last_progress;
   op->progress.percentage = 100.0;
   mark_terminal(*op);
-  save(*op);
-  durable_pending = true;
+  save(*op);  // written at once (survives kill -9), fsynced with the next durable reply
   publish(*op, "completed");
 }
 

@@ -20,7 +20,8 @@ struct CheckpointStore::Impl {
     const std::string prefix = "ck/" + op_id + "/";
     std::vector<std::string> out;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) out.push_back(it->key().ToString());
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+      out.push_back(it->key().ToString());
     return out;  // ascending bar index (zero-padded)
   }
 };
@@ -37,8 +38,8 @@ std::unique_ptr<CheckpointStore> CheckpointStore::open(const std::string& dir) {
   options.keep_log_file_num = 4;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
-  KTRDR_REQUIRE(s.ok(), "cannot open the worker checkpoint database in {}: {} (is another worker using it?)", dir,
-                s.ToString());
+  KTRDR_REQUIRE(s.ok(), "cannot open the worker checkpoint database in {}: {} (is another worker using it?)",
+                dir, s.ToString());
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   impl->dir = dir;
@@ -71,7 +72,9 @@ std::optional<proto::Checkpoint> CheckpointStore::latest(const std::string& op_i
   return std::nullopt;
 }
 
-std::size_t CheckpointStore::count(const std::string& op_id) const { return impl_->keys(op_id).size(); }
+std::size_t CheckpointStore::count(const std::string& op_id) const {
+  return impl_->keys(op_id).size();
+}
 
 void CheckpointStore::remove_all(const std::string& op_id) {
   rocksdb::WriteBatch batch;

@@ -28,16 +28,19 @@ bool is_inside(const std::string& root, const std::string& path) {
 
 namespace {
 
-Status finish(const std::string& root, const fs::path& candidate, std::string_view asked, ResolvedModel& out) {
+Status finish(const std::string& root, const fs::path& candidate, std::string_view asked,
+              ResolvedModel& out) {
   std::error_code ec;
   if (!fs::is_directory(candidate, ec)) {
-    return Status::error(ErrorCode::kNotFound, "model \"{}\" not found: {} is not a directory under --models-root {}",
-                         asked, candidate.string(), root);
+    return Status::error(ErrorCode::kNotFound,
+                         "model \"{}\" not found: {} is not a directory under --models-root {}", asked,
+                         candidate.string(), root);
   }
   const fs::path canonical = fs::canonical(candidate, ec);
   if (ec || !is_inside(root, canonical.string())) {
-    return Status::error(ErrorCode::kRefused, "model \"{}\" resolves to {}, outside --models-root {}: refused",
-                         asked, ec ? candidate.string() : canonical.string(), root);
+    return Status::error(ErrorCode::kRefused,
+                         "model \"{}\" resolves to {}, outside --models-root {}: refused", asked,
+                         ec ? candidate.string() : canonical.string(), root);
   }
   out.model_dir = canonical.string();
   return {};
@@ -51,8 +54,8 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
   if (!job.model.empty()) {
     const fs::path rel(job.model);
     if (rel.is_absolute()) {
-      return Status::error(ErrorCode::kRefused, "model \"{}\" must be relative to --models-root {}", job.model,
-                           models_root);
+      return Status::error(ErrorCode::kRefused, "model \"{}\" must be relative to --models-root {}",
+                           job.model, models_root);
     }
     for (const auto& part : rel) {
       if (part == "..") {
@@ -67,8 +70,8 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
   const fs::path sdir = root / job.strategy;
   std::error_code ec;
   if (!fs::is_directory(sdir, ec)) {
-    return Status::error(ErrorCode::kNotFound, "strategy \"{}\": no directory {} under --models-root", job.strategy,
-                         sdir.string());
+    return Status::error(ErrorCode::kNotFound, "strategy \"{}\": no directory {} under --models-root",
+                         job.strategy, sdir.string());
   }
   // Families present: "<tf>_latest" and "<tf>_v<N>".
   std::set<std::string> timeframes;
@@ -77,7 +80,7 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
     if (auto p = name.rfind("_latest"); p != std::string::npos && p + 7 == name.size()) {
       timeframes.insert(name.substr(0, p));
     } else if (auto v = name.rfind("_v"); v != std::string::npos && v + 2 < name.size() &&
-                                           name.find_first_not_of("0123456789", v + 2) == std::string::npos) {
+                                          name.find_first_not_of("0123456789", v + 2) == std::string::npos) {
       timeframes.insert(name.substr(0, v));
     }
   }
@@ -94,7 +97,8 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
   if (job.model_version > 0) {
     return finish(models_root, sdir / fmt::format("{}_v{}", tf, job.model_version), job.strategy, out);
   }
-  if (fs::is_directory(sdir / (tf + "_latest"), ec)) return finish(models_root, sdir / (tf + "_latest"), job.strategy, out);
+  if (fs::is_directory(sdir / (tf + "_latest"), ec))
+    return finish(models_root, sdir / (tf + "_latest"), job.strategy, out);
   long best = -1;
   for (const auto& entry : fs::directory_iterator(sdir, ec)) {
     const std::string name = entry.path().filename().string();
@@ -105,8 +109,8 @@ Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& j
     best = std::max(best, std::stol(digits));
   }
   if (best < 0) {
-    return Status::error(ErrorCode::kNotFound, "strategy \"{}\": no {}_latest or {}_v<N> model under {}", job.strategy,
-                         tf, tf, sdir.string());
+    return Status::error(ErrorCode::kNotFound, "strategy \"{}\": no {}_latest or {}_v<N> model under {}",
+                         job.strategy, tf, tf, sdir.string());
   }
   const std::string tf_copy = out.timeframe;
   Status s = finish(models_root, sdir / fmt::format("{}_v{}", tf, best), job.strategy, out);

@@ -86,6 +86,15 @@ proto::Status JobStore::commit(bool sync) {
   return {};
 }
 
+proto::Status JobStore::sync_wal() {
+  rocksdb::Status s = impl_->db->SyncWAL();
+  if (!s.ok()) {
+    return proto::Status::error(proto::ErrorCode::kInternal, "state database {} fsync failed: {}", impl_->dir,
+                                s.ToString());
+  }
+  return {};
+}
+
 std::vector<proto::OperationInfo> JobStore::load_operations() const {
   std::vector<proto::OperationInfo> out;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));

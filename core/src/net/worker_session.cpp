@@ -25,7 +25,8 @@ int64_t steady_ms() {
 }  // namespace
 
 void WorkerSessionOptions::validate() const {
-  KTRDR_REQUIRE(!broker_endpoint.empty(), "--broker must name the broker's worker endpoint (e.g. tcp://host:5556)");
+  KTRDR_REQUIRE(!broker_endpoint.empty(),
+                "--broker must name the broker's worker endpoint (e.g. tcp://host:5556)");
   KTRDR_REQUIRE(proto::is_safe_name(worker_id), "--id \"{}\" must be 1..{} characters of [A-Za-z0-9._:@-]",
                 worker_id, proto::kMaxIdBytes);
   KTRDR_REQUIRE(heartbeat_interval_ms >= 10 && heartbeat_interval_ms <= 600000,
@@ -34,8 +35,8 @@ void WorkerSessionOptions::validate() const {
   KTRDR_REQUIRE(reconnect_min_ms >= 1 && reconnect_max_ms >= reconnect_min_ms,
                 "reconnect-min-ms must be >= 1 and <= reconnect-max-ms (got {} / {})", reconnect_min_ms,
                 reconnect_max_ms);
-  KTRDR_REQUIRE(progress_max_hz > 0 && progress_max_hz <= 1000, "progress-rate-hz must be in (0, 1000] (got {})",
-                progress_max_hz);
+  KTRDR_REQUIRE(progress_max_hz > 0 && progress_max_hz <= 1000,
+                "progress-rate-hz must be in (0, 1000] (got {})", progress_max_hz);
 }
 
 // ---- JobContext ----------------------------------------------------------------------------------------
@@ -76,8 +77,8 @@ void JobContext::progress(proto::Progress p, bool force) {
 }
 
 void JobContext::checkpoint(uint64_t bar_index, std::string blob, std::string reason) {
-  proto::Checkpoint ck{job_.op_id, job_.attempt, ++impl_->checkpoint_seq, bar_index, std::move(reason),
-                       std::move(blob)};
+  proto::Checkpoint ck{job_.op_id, job_.attempt,      ++impl_->checkpoint_seq,
+                       bar_index,  std::move(reason), std::move(blob)};
   impl_->send(proto::encode_worker(Command::kCheckpoint, ck));
 }
 
@@ -99,7 +100,9 @@ void JobContext::failure(ErrorCode code, std::string message, bool retryable) {
       Command::kFailure, proto::JobFailure{job_.op_id, job_.attempt, code, std::move(message), retryable}));
 }
 
-bool JobContext::finished() const { return impl_->finished; }
+bool JobContext::finished() const {
+  return impl_->finished;
+}
 
 // ---- WorkerSession -------------------------------------------------------------------------------------
 struct WorkerSession::Impl {
@@ -127,7 +130,8 @@ struct WorkerSession::Impl {
   int backoff_ms = 0;
   proto::Frames scratch;
 
-  Impl(zmq::context_t& c, WorkerSessionOptions o, JobFunction f) : ctx(c), opts(std::move(o)), fn(std::move(f)) {
+  Impl(zmq::context_t& c, WorkerSessionOptions o, JobFunction f)
+      : ctx(c), opts(std::move(o)), fn(std::move(f)) {
     opts.validate();
     backoff_ms = opts.reconnect_min_ms;
     if (!opts.progress_endpoint.empty()) {
@@ -141,8 +145,8 @@ struct WorkerSession::Impl {
           pub->connect(opts.progress_endpoint);
         }
       } catch (const zmq::error_t& e) {
-        KTRDR_FAIL("--progress {}: cannot {}: {}", opts.progress_endpoint, opts.progress_bind ? "bind" : "connect",
-                   e.what());
+        KTRDR_FAIL("--progress {}: cannot {}: {}", opts.progress_endpoint,
+                   opts.progress_bind ? "bind" : "connect", e.what());
       }
       pub_endpoint = pub->get(zmq::sockopt::last_endpoint);
     }
@@ -252,8 +256,11 @@ struct WorkerSession::Impl {
           log::info("worker {}: broker asked to re-register", opts.worker_id);
           send_ready();
           break;
-        case Command::kHeartbeat: break;
-        default: log::warn("worker {}: unexpected {} from the broker", opts.worker_id, proto::to_string(msg.command));
+        case Command::kHeartbeat:
+          break;
+        default:
+          log::warn("worker {}: unexpected {} from the broker", opts.worker_id,
+                    proto::to_string(msg.command));
       }
     }
   }
@@ -313,7 +320,8 @@ struct WorkerSession::Impl {
         }
       }
       if (stopping && op_id.empty()) break;
-      zmq::pollitem_t items[] = {{dealer->handle(), 0, ZMQ_POLLIN, 0}, {pair ? pair->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+      zmq::pollitem_t items[] = {{dealer->handle(), 0, ZMQ_POLLIN, 0},
+                                 {pair ? pair->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
       const int64_t wait = std::clamp<int64_t>(next_heartbeat_ms - steady_ms(), 0, 100);
       try {
         zmq::poll(items, pair ? 2 : 1, std::chrono::milliseconds(wait));
@@ -329,8 +337,8 @@ struct WorkerSession::Impl {
         next_heartbeat_ms = now + opts.heartbeat_interval_ms;
       }
       if (!stopping && now - last_broker_ms > int64_t{opts.heartbeat_interval_ms} * opts.heartbeat_liveness) {
-        log::warn("worker {}: broker silent for {} ms, reconnecting in {} ms", opts.worker_id, now - last_broker_ms,
-                  backoff_ms);
+        log::warn("worker {}: broker silent for {} ms, reconnecting in {} ms", opts.worker_id,
+                  now - last_broker_ms, backoff_ms);
         dealer.reset();
         if (!sleep_interruptible(backoff_ms, stop)) {
           connect();
@@ -344,7 +352,8 @@ struct WorkerSession::Impl {
     dealer->set(zmq::sockopt::linger, 1000);  // let the hand-back and the goodbye reach the broker
     send_frames(*dealer, proto::encode_worker(Command::kDisconnect,
                                               proto::Disconnect{"worker shutting down", handed_back}));
-    log::info("worker {}: stopped{}", opts.worker_id, handed_back.empty() ? "" : ", handed back " + handed_back);
+    log::info("worker {}: stopped{}", opts.worker_id,
+              handed_back.empty() ? "" : ", handed back " + handed_back);
   }
 };
 
@@ -355,6 +364,8 @@ void WorkerSession::run(const std::atomic<bool>& stop, const std::function<void(
                         const std::function<void()>& on_tick) {
   impl_->run(stop, on_ready, on_tick);
 }
-std::string WorkerSession::progress_endpoint() const { return impl_->pub_endpoint; }
+std::string WorkerSession::progress_endpoint() const {
+  return impl_->pub_endpoint;
+}
 
 }  // namespace ktrdr::net

@@ -2,8 +2,8 @@
 // (also in docs/protocol.md "Model resolution"):
 //   - JobSpec.model non-empty: {models_root}/{model}.
 //   - else {models_root}/{strategy}/{timeframe}_v{model_version} when model_version > 0, else
-//     {timeframe}_latest when it exists, else the highest {timeframe}_v{N}. With an empty timeframe the strategy
-//     directory must hold exactly one timeframe.
+//     {timeframe}_latest when it exists, else the highest {timeframe}_v{N}. With an empty timeframe the
+//     strategy directory must hold exactly one timeframe.
 // The result is canonicalised (symlinks resolved) and must lie inside the canonical models root.
 #pragma once
 
@@ -19,7 +19,8 @@ struct ResolvedModel {
 };
 
 // kRefused with a message naming the request value and the root when nothing valid is found.
-proto::Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& job, ResolvedModel& out);
+proto::Status resolve_model_dir(const std::string& models_root, const proto::JobSpec& job,
+                                ResolvedModel& out);
 // True when `path` (canonicalised) is `root` or inside it.
 bool is_inside(const std::string& root, const std::string& path);
 

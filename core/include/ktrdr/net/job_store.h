@@ -33,6 +33,8 @@ class JobStore {
   // Writes the staged batch (fsync'd WAL when sync). Returns kInternal with RocksDB's message on failure
   // (the batch is dropped).
   proto::Status commit(bool sync);
+  // fsyncs the WAL: everything committed so far becomes durable (group commit after commit(false)).
+  proto::Status sync_wal();
 
   // ---- reads (committed data only) ----
   std::vector<proto::OperationInfo> load_operations() const;  // undecodable rows are skipped and logged

@@ -28,11 +28,11 @@ struct WorkerSessionOptions {
   std::vector<std::string> capabilities = {"backtest", "noop"};
   int heartbeat_interval_ms = proto::kDefaultHeartbeatIntervalMs;
   int heartbeat_liveness = proto::kHeartbeatLiveness;
-  int reconnect_min_ms = 250;     // Paranoid Pirate back-off: doubles up to reconnect_max_ms
+  int reconnect_min_ms = 250;  // Paranoid Pirate back-off: doubles up to reconnect_max_ms
   int reconnect_max_ms = 8000;
-  double progress_max_hz = 10.0;  // PUB rate per job
+  double progress_max_hz = 10.0;        // PUB rate per job
   double broker_progress_max_hz = 1.0;  // progress forwarded to the broker (status replies)
-  int shutdown_grace_ms = 10000;  // graceful stop: how long to wait for the job to checkpoint
+  int shutdown_grace_ms = 10000;        // graceful stop: how long to wait for the job to checkpoint
 
   void validate() const;  // throws ktrdr::Error naming the option
 };
@@ -40,8 +40,9 @@ struct WorkerSessionOptions {
 // Handed to the job function on the job thread. Thread-confined: use it only from that thread.
 class JobContext {
  public:
-  JobContext(zmq::context_t& context, const std::string& endpoint, const proto::Job& job, std::string worker_id,
-             double progress_max_hz, const std::atomic<bool>& cancel, const std::atomic<bool>& shutting_down);
+  JobContext(zmq::context_t& context, const std::string& endpoint, const proto::Job& job,
+             std::string worker_id, double progress_max_hz, const std::atomic<bool>& cancel,
+             const std::atomic<bool>& shutting_down);
   ~JobContext();
   JobContext(const JobContext&) = delete;
   JobContext& operator=(const JobContext&) = delete;

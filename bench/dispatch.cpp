@@ -1,0 +1,184 @@
+// Broker dispatch benchmark: submit -> worker receives the job latency (p50/p99) and no-op jobs/s through the
+// real broker loop (net::Broker) and worker sessions (net::WorkerSession) over inproc, ipc and loopback tcp.
+// Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
+// submit index so the worker can stamp the receive time.
+//   bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "ktrdr/common/log.h"
+#include "ktrdr/net/broker.h"
+#include "ktrdr/net/frames.h"
+#include "ktrdr/net/worker_session.h"
+
+using namespace ktrdr;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Stamps {
+  std::vector<std::atomic<int64_t>> received;
+  std::atomic<uint64_t> done{0};
+  explicit Stamps(std::size_t n) : received(n) {}
+};
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+struct Run {
+  zmq::context_t ctx{1};
+  std::filesystem::path dir;
+  std::unique_ptr<net::Broker> broker;
+  std::atomic<bool> stop{false};
+  std::thread broker_thread;
+  std::vector<std::thread> worker_threads;
+  Stamps* stamps = nullptr;
+
+  Run(const std::string& transport, int workers, bool sync, Stamps& s) : stamps(&s) {
+    const std::string tag = fmt::format("{}_{}", ::getpid(), std::random_device{}());
+    dir = std::filesystem::temp_directory_path() / ("ktrdr_bench_dispatch_" + tag);
+    net::BrokerOptions o;
+    auto ep = [&](const char* what) {
+      if (transport == "inproc") return fmt::format("inproc://{}-{}", what, tag);
+      if (transport == "ipc") return fmt::format("ipc://{}/{}.sock", dir.string(), what);
+      return std::string("tcp://127.0.0.1:*");
+    };
+    std::filesystem::create_directories(dir);
+    o.clients_endpoint = ep("clients");
+    o.workers_endpoint = ep("workers");
+    o.progress_in_endpoint = ep("pin");
+    o.progress_out_endpoint = ep("pout");
+    o.state_dir = (dir / "state").string();
+    o.sync_writes = sync;
+    o.max_terminal_in_memory = 200000;
+    broker = std::make_unique<net::Broker>(ctx, o);
+    broker_thread = std::thread([this] { broker->run(stop); });
+    for (int i = 0; i < workers; ++i) {
+      net::WorkerSessionOptions w;
+      w.broker_endpoint = broker->workers_endpoint();
+      w.progress_endpoint = broker->progress_in_endpoint();
+      w.worker_id = fmt::format("bench-{}", i);
+      worker_threads.emplace_back([this, w] {
+        net::WorkerSession session(ctx, w, [this](net::JobContext& jc) {
+          const std::size_t idx = std::stoul(jc.job().job.strategy.substr(1));
+          if (idx < stamps->received.size()) stamps->received[idx].store(now_ns());
+          jc.result("{}", {});
+          stamps->done.fetch_add(1);
+        });
+        session.run(stop);
+      });
+    }
+    std::this_thread::sleep_for(300ms);  // workers register
+  }
+  ~Run() {
+    stop = true;
+    for (auto& t : worker_threads) t.join();
+    broker_thread.join();
+    broker.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+proto::Frames start_frames(std::size_t idx) {
+  proto::StartRequest r;
+  r.job.job_type = "noop";
+  r.job.strategy = fmt::format("b{}", idx);
+  return proto::encode_client(proto::Command::kStart, idx, r);
+}
+
+double pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size())))];
+}
+
+void bench(const std::string& transport, int workers, std::size_t latency_jobs, std::size_t tput_jobs,
+           bool sync) {
+  // latency: one job in flight at a time
+  {
+    Stamps s(latency_jobs);
+    Run run(transport, workers, sync, s);
+    zmq::socket_t client(run.ctx, zmq::socket_type::dealer);
+    client.set(zmq::sockopt::linger, 0);
+    client.connect(run.broker->clients_endpoint());
+    std::vector<double> lat_ms;
+    proto::Frames reply;
+    for (std::size_t i = 0; i < latency_jobs; ++i) {
+      const int64_t t0 = now_ns();
+      net::send_frames(client, start_frames(i));
+      while (s.received[i].load() == 0) std::this_thread::yield();
+      lat_ms.push_back(static_cast<double>(s.received[i].load() - t0) / 1e6);
+      while (net::recv_frames(client, reply)) {
+      }
+      while (s.done.load() < i + 1) std::this_thread::yield();
+    }
+    std::printf(
+        "%-6s sync=%d workers=%d latency submit->worker: p50 %.3f ms  p99 %.3f ms  max %.3f ms (%zu jobs)\n",
+        transport.c_str(), sync, workers, pct(lat_ms, 50), pct(lat_ms, 99), pct(lat_ms, 100), latency_jobs);
+  }
+  // throughput: pipelined submissions, window of 2000 unanswered starts
+  {
+    Stamps s(tput_jobs);
+    Run run(transport, workers, sync, s);
+    zmq::socket_t client(run.ctx, zmq::socket_type::dealer);
+    client.set(zmq::sockopt::linger, 0);
+    client.set(zmq::sockopt::sndhwm, 0);
+    client.set(zmq::sockopt::rcvhwm, 0);
+    client.connect(run.broker->clients_endpoint());
+    proto::Frames reply;
+    std::size_t sent = 0, replies = 0;
+    const auto t0 = Clock::now();
+    const auto deadline = t0 + 120s;
+    while (s.done.load() < tput_jobs && Clock::now() < deadline) {
+      while (sent < tput_jobs && sent - replies < 2000) net::send_frames(client, start_frames(sent++));
+      zmq::pollitem_t item{client.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, 1ms);
+      while (net::recv_frames(client, reply)) ++replies;
+    }
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf(
+        "%-6s sync=%d workers=%d throughput: %llu no-op jobs in %.2f s = %.0f jobs/s "
+        "(accepted+dispatched+completed)\n",
+        transport.c_str(), sync, workers, static_cast<unsigned long long>(s.done.load()), secs,
+        static_cast<double>(s.done.load()) / secs);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int workers = 4;
+  std::size_t latency_jobs = 2000, tput_jobs = 20000;
+  bool sync = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--workers" && i + 1 < argc)
+      workers = std::atoi(argv[++i]);
+    else if (a == "--latency-jobs" && i + 1 < argc)
+      latency_jobs = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--throughput-jobs" && i + 1 < argc)
+      tput_jobs = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--no-sync")
+      sync = false;
+    else {
+      std::fprintf(
+          stderr,
+          "usage: bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]\n");
+      return 2;
+    }
+  }
+  log::set_level(log::Level::kWarning);
+  for (const char* t : {"inproc", "ipc", "tcp"}) bench(t, workers, latency_jobs, tput_jobs, sync);
+  return 0;
+}
