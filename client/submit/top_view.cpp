@@ -87,7 +87,7 @@ std::string bar(const Style& st, double pct, int width, proto::OpState state) {
   const std::string done(static_cast<std::size_t>(filled), '#');
   const std::string left(static_cast<std::size_t>(width - filled), '.');
   const char* colour = state == proto::OpState::kFailed ? kRed : state == proto::OpState::kRunning ? kGreen : kDim;
-  return "[" + st(colour, done) + st(kDim, left) + "]" + fmt::format("{:>6.1f}%", pct);
+  return fmt::format("[{}{}]{:>6.1f}%", st(colour, done), st(kDim, left), pct);
 }
 
 std::string pnl(const Style& st, const proto::Progress& p, bool known) {
