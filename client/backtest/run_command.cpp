@@ -15,6 +15,7 @@
 #include "ktrdr/common/log.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/report/result_csv.h"
+#include "ktrdr/report/summary_table.h"
 #include "ktrdr/runner/backtest_runner.h"
 
 namespace po = boost::program_options;

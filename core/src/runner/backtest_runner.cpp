@@ -10,6 +10,7 @@
 #include "ktrdr/engine/result_json.h"
 #include "ktrdr/features/feature_frame.h"
 #include "ktrdr/model/model.h"
+#include "ktrdr/position/accounting_mode.h"
 #include "ktrdr/runner/run_data.h"
 
 namespace ktrdr::runner {
@@ -22,9 +23,9 @@ double seconds_since(Clock::time_point t0) {
 }
 
 position::AccountingMode parse_accounting_mode(const std::string& mode) {
-  if (mode == "ktrdr") return position::AccountingMode::kKtrdr;
-  if (mode == "corrected") return position::AccountingMode::kCorrected;
-  KTRDR_FAIL("mode '{}' is unknown: use ktrdr or corrected", mode);
+  const auto parsed = position::parse_accounting_mode(mode);
+  KTRDR_REQUIRE(parsed.has_value(), "mode '{}' is unknown: use ktrdr or corrected", mode);
+  return *parsed;
 }
 
 }  // namespace
