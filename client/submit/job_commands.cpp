@@ -33,10 +33,10 @@ std::string random_key() {
 
 // After a start/resume accepted as `op_id`: print it, or follow/wait and print the outcome.
 int finish_submission(ClientOptions& options, zmq::context_t& context, BrokerClient& broker,
-                      const std::string& op_id, const TailOptions& tail) {
+                      const std::string& op_id, const TailOptions& tail, const char* initial_status) {
   if (!tail.follow && !tail.wait) {
     if (options.json) {
-      std::cout << nlohmann::json{{"operation_id", op_id}, {"status", "pending"}}.dump() << '\n';
+      std::cout << nlohmann::json{{"operation_id", op_id}, {"status", initial_status}}.dump() << '\n';
     } else {
       std::cout << op_id << '\n';
     }
@@ -156,7 +156,7 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
       log::error("backtest rejected ({}): {}", proto::to_string(reply.code), reply.message);
       return to_int(ExitCode::kRejected);
     }
-    return finish_submission(options, context, broker, reply.op_id, tail);
+    return finish_submission(options, context, broker, reply.op_id, tail, "pending");
   });
 }
 
@@ -181,7 +181,8 @@ int resume_command(ClientOptions& options, const std::vector<std::string>& args)
       log::error("resume {} rejected ({}): {}", req.op_id, proto::to_string(reply.code), reply.message);
       return to_int(ExitCode::kRejected);
     }
-    return finish_submission(options, context, broker, reply.op_id.empty() ? req.op_id : reply.op_id, tail);
+    return finish_submission(options, context, broker, reply.op_id.empty() ? req.op_id : reply.op_id, tail,
+                             "resuming");
   });
 }
 

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "fleet.h"
+#include "throttle.h"
 
 using namespace ktrdr::test;
 
@@ -9,21 +10,26 @@ TEST_CASE("cancel stops a running job within 1 s and resume completes it with id
   REQUIRE(binaries_present());
   FleetOptions o;
   o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "2000"};
+  o.worker_args = {"--checkpoint-every-bars", "1000"};
   Fleet f(o);
   f.start_broker();
   f.start_worker("w1");
+  Throttle slow(f.worker("w1").pid(), 5ms, 45ms);  // ~10x slower, so the test sees it mid-run
   const std::string op = f.start_backtest("", f.last_data_timestamp());
   const auto running = f.wait_status(
       op,
       [](const nlohmann::json& s) {
         return s.value("status", "") == "running" && s.at("progress").value("bars_done", 0) > 0;
       },
-      20s);
+      60s);
+  // Frozen while the cancel is sent, so the job is certainly mid-run when the worker gets it; the clock
+  // runs from the cancel request to the broker reporting `cancelled`.
+  slow.freeze();
   REQUIRE_MESSAGE(running.value("status", "") == "running", running.dump() << f.logs());
 
   const auto t0 = std::chrono::steady_clock::now();
   const auto cancel = f.submit({"cancel", op, "--json"});
+  slow.thaw();
   CHECK(cancel.exit_code == 0);
   const auto cancelled = f.wait_status(
       op, [](const nlohmann::json& s) { return s.value("status", "") == "cancelled"; }, 5s);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "fleet.h"
+#include "throttle.h"
 
 using namespace ktrdr::test;
 
@@ -41,12 +42,14 @@ TEST_CASE("kill -9 of a worker mid-run: the job finishes on the other worker fro
 TEST_CASE("kill -9 of the broker with jobs queued and running: after a restart every job completes once") {
   REQUIRE(binaries_present());
   FleetOptions o;
-  o.repetitions = 4;
-  o.worker_args = {"--checkpoint-every-bars", "2000"};
+  o.repetitions = kLongRunRepetitions;
+  o.worker_args = {"--checkpoint-every-bars", "1000"};
   Fleet f(o);
   f.start_broker();
   f.start_worker("w1");
   f.start_worker("w2");
+  auto slow1 = std::make_unique<Throttle>(f.worker("w1").pid(), 5ms, 45ms);
+  auto slow2 = std::make_unique<Throttle>(f.worker("w2").pid(), 5ms, 45ms);
   // Six jobs of different lengths: two start at once, four wait in the queue.
   const std::vector<std::string> ends = {
       f.last_data_timestamp(), "2021-06-25", "2020-12-31", "2021-03-31", "2020-09-30",
@@ -59,6 +62,8 @@ TEST_CASE("kill -9 of the broker with jobs queued and running: after a restart e
   f.kill_broker();
   std::this_thread::sleep_for(300ms);
   f.start_broker();
+  slow1.reset();  // full speed from here on
+  slow2.reset();
 
   std::set<std::string> completed;
   const auto deadline = std::chrono::steady_clock::now() + 60s;
