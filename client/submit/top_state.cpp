@@ -8,10 +8,14 @@ namespace {
 
 int display_rank(proto::OpState s) {
   switch (s) {
-    case proto::OpState::kRunning: return 0;
-    case proto::OpState::kResuming: return 1;
-    case proto::OpState::kPending: return 2;
-    default: return 3;
+    case proto::OpState::kRunning:
+      return 0;
+    case proto::OpState::kResuming:
+      return 1;
+    case proto::OpState::kPending:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -83,7 +87,7 @@ void TopState::sort_jobs() {
     const int ra = display_rank(a.state), rb = display_rank(b.state);
     if (ra != rb) return ra < rb;
     if (ra == 3) return a.finished_ns > b.finished_ns;  // finished: newest first
-    return a.created_ns < b.created_ns;                // queued/running: oldest first
+    return a.created_ns < b.created_ns;                 // queued/running: oldest first
   });
 }
 
@@ -93,7 +97,8 @@ void TopState::add_failure(int64_t ts_ns, const std::string& op_id, const std::s
     if (f.op_id == op_id && (f.ts_ns == ts_ns || f.message == message)) return;
   }
   failures_.push_front({ts_ns, op_id, message});
-  std::stable_sort(failures_.begin(), failures_.end(), [](const auto& a, const auto& b) { return a.ts_ns > b.ts_ns; });
+  std::stable_sort(failures_.begin(), failures_.end(),
+                   [](const auto& a, const auto& b) { return a.ts_ns > b.ts_ns; });
   while (failures_.size() > kMaxFailures) failures_.pop_back();
 }
 

@@ -45,9 +45,15 @@ void enter_terminal() {
   g_active = 1;
 }
 
-void on_quit(int) { g_quit = 1; }
-void on_winch(int) { g_resized = 1; }
-void on_cont(int) { g_continued = 1; }
+void on_quit(int) {
+  g_quit = 1;
+}
+void on_winch(int) {
+  g_resized = 1;
+}
+void on_cont(int) {
+  g_continued = 1;
+}
 
 void on_fatal(int sig) {
   restore_terminal();
@@ -132,7 +138,9 @@ std::string TopTerminal::read_input() {
   }
 }
 
-bool TopTerminal::quit_requested() { return g_quit != 0; }
+bool TopTerminal::quit_requested() {
+  return g_quit != 0;
+}
 
 bool TopTerminal::take_resized() {
   const bool r = g_resized != 0;
@@ -155,11 +163,16 @@ std::pair<KeyPress, std::size_t> parse_key(const std::string& in, std::size_t po
     if (pos + 2 < in.size() && (in[pos + 1] == '[' || in[pos + 1] == 'O')) {
       const char f = in[pos + 2];
       switch (f) {
-        case 'A': return {{Key::kUp}, 3};
-        case 'B': return {{Key::kDown}, 3};
-        case 'H': return {{Key::kHome}, 3};
-        case 'F': return {{Key::kEnd}, 3};
-        default: break;
+        case 'A':
+          return {{Key::kUp}, 3};
+        case 'B':
+          return {{Key::kDown}, 3};
+        case 'H':
+          return {{Key::kHome}, 3};
+        case 'F':
+          return {{Key::kEnd}, 3};
+        default:
+          break;
       }
       // ESC [ 5 ~ (page up), ESC [ 6 ~ (page down), others skipped up to their final byte
       std::size_t j = pos + 2;

@@ -29,21 +29,29 @@ constexpr const char* kHeaderBar = "30;46";  // black on cyan
 
 const char* state_colour(proto::OpState s) {
   switch (s) {
-    case proto::OpState::kRunning: return kGreen;
+    case proto::OpState::kRunning:
+      return kGreen;
     case proto::OpState::kPending:
-    case proto::OpState::kResuming: return kYellow;
-    case proto::OpState::kFailed: return kRed;
-    case proto::OpState::kCancelled: return kDim;
-    case proto::OpState::kCompleted: return kCyan;
+    case proto::OpState::kResuming:
+      return kYellow;
+    case proto::OpState::kFailed:
+      return kRed;
+    case proto::OpState::kCancelled:
+      return kDim;
+    case proto::OpState::kCompleted:
+      return kCyan;
   }
   return "0";
 }
 
 const char* worker_colour(proto::WorkerState s) {
   switch (s) {
-    case proto::WorkerState::kBusy: return kGreen;
-    case proto::WorkerState::kIdle: return kCyan;
-    case proto::WorkerState::kDead: return kRed;
+    case proto::WorkerState::kBusy:
+      return kGreen;
+    case proto::WorkerState::kIdle:
+      return kCyan;
+    case proto::WorkerState::kDead:
+      return kRed;
   }
   return "0";
 }
@@ -86,7 +94,9 @@ std::string bar(const Style& st, double pct, int width, proto::OpState state) {
   const int filled = static_cast<int>(std::lround(pct / 100.0 * width));
   const std::string done(static_cast<std::size_t>(filled), '#');
   const std::string left(static_cast<std::size_t>(width - filled), '.');
-  const char* colour = state == proto::OpState::kFailed ? kRed : state == proto::OpState::kRunning ? kGreen : kDim;
+  const char* colour = state == proto::OpState::kFailed    ? kRed
+                       : state == proto::OpState::kRunning ? kGreen
+                                                           : kDim;
   return fmt::format("[{}{}]{:>6.1f}%", st(colour, done), st(kDim, left), pct);
 }
 
@@ -138,7 +148,8 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
 
   // ---- header
   const std::string clock = format_iso_utc(ctx.now_ns).substr(11, 8) + " UTC";
-  std::string title = fmt::format(" ktrdr top   broker {}   feed {}", ctx.broker_endpoint, ctx.progress_endpoint);
+  std::string title =
+      fmt::format(" ktrdr top   broker {}   feed {}", ctx.broker_endpoint, ctx.progress_endpoint);
   title = fit_line(title, cols - static_cast<int>(clock.size()) - 1) + clock + " ";
   head.push_back(st(kHeaderBar, fit_line(title, cols)));
   std::size_t busy = 0, idle = 0, dead = 0;
@@ -151,24 +162,24 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
   if (!state.has_reply()) {
     summary = st(kYellow, fmt::format(" waiting for the broker at {} ...", ctx.broker_endpoint));
   } else {
-    summary = fmt::format(" workers {} ({} busy, {} idle, {} dead)   queue {}   running {}   operations {}   up {}",
-                          fleet.workers.size(), busy, idle, dead, fleet.queue_length, fleet.running,
-                          fleet.operations,
-                          fleet.broker_started_ns > 0
-                              ? format_duration(static_cast<double>(ctx.now_ns - fleet.broker_started_ns) / 1e9)
-                              : "-");
+    summary = fmt::format(
+        " workers {} ({} busy, {} idle, {} dead)   queue {}   running {}   operations {}   up {}",
+        fleet.workers.size(), busy, idle, dead, fleet.queue_length, fleet.running, fleet.operations,
+        fleet.broker_started_ns > 0
+            ? format_duration(static_cast<double>(ctx.now_ns - fleet.broker_started_ns) / 1e9)
+            : "-");
   }
   if (ctx.broker_silent_ns > 0) {
     summary += "   " + st("1;31", fmt::format("BROKER NOT ANSWERING ({:.0f}s)",
-                                               static_cast<double>(ctx.broker_silent_ns) / 1e9));
+                                              static_cast<double>(ctx.broker_silent_ns) / 1e9));
   }
   head.push_back(summary);
   head.push_back("");
 
   // ---- workers
   workers.push_back(section(st, fmt::format(" WORKERS ({})", fleet.workers.size()), cols));
-  workers.push_back(st(kDim, fmt::format("  {:<22} {:<5} {:<24} {:<29} {:>7} {:>8} {:>5} {:>8}", "WORKER", "STATE",
-                                         "JOB", "PROGRESS", "BARS/S", "ETA", "DONE", "SEEN")));
+  workers.push_back(st(kDim, fmt::format("  {:<22} {:<5} {:<24} {:<29} {:>7} {:>8} {:>5} {:>8}", "WORKER",
+                                         "STATE", "JOB", "PROGRESS", "BARS/S", "ETA", "DONE", "SEEN")));
   for (const auto& w : fleet.workers) {
     const proto::OperationInfo* op = w.op_id.empty() ? nullptr : state.job(w.op_id);
     std::string progress = std::string(29, ' '), bps = "-", eta = "-";
@@ -187,10 +198,11 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
   // ---- jobs: the progress bar takes what the other columns leave
   constexpr int kFixed = 2 + 25 + 10 + 13 + 11 + 9 + 8 + 9 + 12 + 7;
   const int bar_width = std::clamp(cols - kFixed, 6, 40);
-  jobs.push_back(section(st, fmt::format(" JOBS ({} shown, {} queued)", state.jobs().size(), fleet.queue_length), cols));
-  jobs.push_back(st(kDim, fmt::format("  {:<24} {:<9} {:<12} {:<10} {:<{}} {:>7} {:>8} {:>11} {:>6}", "OPERATION",
-                                      "STATE", "STRATEGY", "SYMBOL TF", "PROGRESS", bar_width + 9, "BARS/S", "ETA",
-                                      "P&L", "TRADES")));
+  jobs.push_back(
+      section(st, fmt::format(" JOBS ({} shown, {} queued)", state.jobs().size(), fleet.queue_length), cols));
+  jobs.push_back(st(kDim, fmt::format("  {:<24} {:<9} {:<12} {:<10} {:<{}} {:>7} {:>8} {:>11} {:>6}",
+                                      "OPERATION", "STATE", "STRATEGY", "SYMBOL TF", "PROGRESS",
+                                      bar_width + 9, "BARS/S", "ETA", "P&L", "TRADES")));
   std::vector<std::string> job_rows;
   const std::size_t selected = state.selected_index();
   for (std::size_t i = 0; i < state.jobs().size(); ++i) {
@@ -238,7 +250,8 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
     first = selected - static_cast<std::size_t>(room) + 1;
   }
   append({jobs[0], jobs[1]});
-  for (std::size_t i = first; i < job_rows.size() && static_cast<int>(i - first) < room; ++i) out.push_back(job_rows[i]);
+  for (std::size_t i = first; i < job_rows.size() && static_cast<int>(i - first) < room; ++i)
+    out.push_back(job_rows[i]);
   if (ctx.rows > 0) {
     while (static_cast<int>(out.size()) < ctx.rows - static_cast<int>(failures.size() + foot.size() + 1)) {
       out.push_back("");

@@ -20,7 +20,8 @@ inline constexpr const char* kSampleResult = R"json({
     "largest_loss": -702.111, "avg_holding_period": 13.54, "avg_win_holding_period": 12.0,
     "avg_loss_holding_period": 15.0, "calmar_ratio": 3.7915, "sortino_ratio": 1.8, "recovery_factor": 999999.0
   },
-  "extended": {"cagr": 0.0912, "periods_per_year": 252, "exposure_pct": 41.25},
+  "extended": {"cagr": 0.0912, "periods_per_year": 252, "exposure_pct": 0.4125, "max_drawdown_duration_days": 12.25,
+               "calendar": "weekdays", "sqn": 1.234, "expectancy": -12.5},
   "trades": [
     {"trade_id": "1", "side": "LONG", "entry_time": "2023-01-02T01:00:00Z", "exit_time": "2023-01-02T03:00:00Z",
      "entry_price": 1.0712, "exit_price": 1.0745, "quantity": 23000.0, "net_pnl": 700.5},

@@ -40,14 +40,19 @@ TEST_CASE("summary table: exact values for a hand-made result") {
   CHECK(has_line(t, "  Largest loss                   -702.11"));
   CHECK(has_line(t, "  Avg holding period                13.5 h"));
   CHECK(has_line(t, "  Extended (from daily closes)"));
-  CHECK(has_line(t, "  cagr                            0.0912"));
-  CHECK(has_line(t, "  periods_per_year                   252"));
+  CHECK(has_line(t, "  CAGR                             +9.12 %"));
+  CHECK(has_line(t, "  Periods per year                   252"));
+  CHECK(has_line(t, "  Exposure                         41.25 %"));
+  CHECK(has_line(t, "  Max drawdown duration             12.2 d"));  // 12.25 -> 12.2 (round half to even)
+  CHECK(has_line(t, "  Calendar                      weekdays"));
+  CHECK(has_line(t, "  SQN                               1.23"));
+  CHECK(has_line(t, "  Expectancy                      -12.50"));
   CHECK(has_line(t, "  Run time                          1.23 s   load 0.10, features 0.50, engine 0.63"));
   // engine order is kept: returns before trades before extended before run time
   CHECK(t.find("Total return") < t.find("Trades"));
-  CHECK(t.find("Trades") < t.find("cagr"));
-  CHECK(t.find("cagr") < t.find("periods_per_year"));
-  CHECK(t.find("periods_per_year") < t.find("Run time"));
+  CHECK(t.find("Trades") < t.find("CAGR"));
+  CHECK(t.find("CAGR") < t.find("Periods per year"));
+  CHECK(t.find("Expectancy") < t.find("Run time"));
   CHECK(t.back() == '\n');
   for (size_t pos = 0, end; (end = t.find('\n', pos)) != std::string::npos; pos = end + 1) {
     CHECK_MESSAGE(end - pos <= 90, "line too long: ", t.substr(pos, end - pos));

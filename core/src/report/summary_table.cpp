@@ -1,7 +1,9 @@
 #include "ktrdr/report/summary_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -61,12 +63,58 @@ std::string short_date(const std::string& iso) {
   return iso;
 }
 
-std::string extended_value(const nlohmann::ordered_json& v) {
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
-  if (v.is_number_float()) return ratio(v.get<double>(), 4);
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
-  return v.dump();
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The extended block's keys as labels ("max_drawdown_duration_days" -> "Max drawdown duration"), with the
+// unit its name implies: *_pct, cagr and volatilities are fractions shown as %, *_days in days.
+std::pair<std::string, std::string> extended_row(const std::string& key, const nlohmann::ordered_json& v) {
+  static const std::pair<const char*, const char*> kLabels[] = {
+      {"cagr", "CAGR"},
+      {"annualized_volatility", "Volatility (daily, ann.)"},
+      {"sharpe_ratio", "Sharpe (daily)"},
+      {"sortino_ratio", "Sortino (daily)"},
+      {"sqn", "SQN"},
+      {"buy_and_hold_return_pct", "Buy and hold return"},
+      {"exposure_pct", "Exposure"},
+      {"max_drawdown_duration_days", "Max drawdown duration"},
+  };
+  std::string label;
+  for (const auto& [k, l] : kLabels) {
+    if (key == k) label = l;
+  }
+  if (label.empty()) {
+    label = key;
+    if (ends_with(label, "_pct")) label.resize(label.size() - 4);
+    if (ends_with(label, "_days")) label.resize(label.size() - 5);
+    std::replace(label.begin(), label.end(), '_', ' ');
+    if (!label.empty() && label[0] >= 'a' && label[0] <= 'z')
+      label[0] = static_cast<char>(label[0] - 'a' + 'A');
+  }
+  std::string value;
+  if (v.is_number_integer() || v.is_number_unsigned()) {
+    value = v.dump();
+  } else if (v.is_number_float()) {
+    const double x = v.get<double>();
+    if (ends_with(key, "_pct") || key == "cagr" || ends_with(key, "volatility")) {
+      const bool is_return = key == "cagr" || key.find("return") != std::string::npos;
+      value = percent(x, 2, is_return);
+    } else if (ends_with(key, "_days")) {
+      value = grouped(x, 1) + " d";
+    } else if (key == "expectancy") {
+      value = grouped(x, 2, true);
+    } else {
+      value = ratio(x, 2);
+    }
+  } else if (v.is_string()) {
+    value = v.get<std::string>();
+  } else if (v.is_boolean()) {
+    value = v.get<bool>() ? "yes" : "no";
+  } else {
+    value = v.dump();
+  }
+  return {label, value};
 }
 
 }  // namespace
@@ -132,7 +180,8 @@ std::string render_summary_table(const std::string& result_json) {
     out += "  Extended (from daily closes)\n";
     for (const auto& [key, value] : ext->items()) {
       if (value.is_object() || value.is_array()) continue;
-      row(out, key, extended_value(value));
+      const auto [label, text] = extended_row(key, value);
+      row(out, label, text);
     }
   }
 
