@@ -228,11 +228,16 @@ FeatureMatrix to_matrix(const FeatureFrame& frame) {
   m.cols = frame.cols();
   m.names = frame.names;
   m.values.resize(m.rows * m.cols);
+  std::vector<const double*> src(m.cols);
   for (size_t j = 0; j < m.cols; ++j) {
-    const std::vector<double>& col = frame.columns[j];
-    KTRDR_REQUIRE(col.size() == m.rows, "feature {} has {} rows, expected {}", frame.names[j], col.size(),
-                  m.rows);
-    for (size_t i = 0; i < m.rows; ++i) m.values[i * m.cols + j] = static_cast<float>(col[i]);
+    KTRDR_REQUIRE(frame.columns[j].size() == m.rows, "feature {} has {} rows, expected {}", frame.names[j],
+                  frame.columns[j].size(), m.rows);
+    src[j] = frame.columns[j].data();
+  }
+  // Row by row: sequential writes, one sequential read stream per column.
+  float* out = m.values.data();
+  for (size_t i = 0; i < m.rows; ++i) {
+    for (size_t j = 0; j < m.cols; ++j) *out++ = static_cast<float>(src[j][i]);
   }
   return m;
 }
