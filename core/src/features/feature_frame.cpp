@@ -186,7 +186,7 @@ FeatureFrame compute_features(const config::StrategyConfig& strategy,
         }
       } else if (r.raw->normalization == "minmax" || r.raw->normalization == "zscore") {
         frame.warnings.push_back(
-            fmt::format("{}: normalization {} requested but the model has no normalization_params for it; "
+            fmt::format("{}: normalization {} requested but there are no normalization_params for it; "
                         "using raw values "
                         "(as the reference)",
                         name, r.raw->normalization));
