@@ -20,6 +20,10 @@ extern "C" void on_signal(int) {
 
 int main(int argc, char** argv) {
   using namespace ktrdr;
+  // First thing: a SIGTERM during start-up must still be a clean stop.
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
   broker::CommandLine cl;
   try {
     cl = broker::parse_command_line(argc, argv);
@@ -32,9 +36,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::set_level(cl.log_level);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGPIPE, SIG_IGN);
   try {
     zmq::context_t context(1);
     {

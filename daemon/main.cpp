@@ -21,6 +21,10 @@ extern "C" void on_signal(int) {
 
 int main(int argc, char** argv) {
   using namespace ktrdr;
+  // First thing: a SIGTERM during start-up must still be a clean stop.
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
   worker::CommandLine cl;
   try {
     cl = worker::parse_command_line(argc, argv);
@@ -33,9 +37,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::set_level(cl.log_level);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGPIPE, SIG_IGN);
   try {
     auto store = net::CheckpointStore::open(cl.state_dir);
     zmq::context_t context(1);

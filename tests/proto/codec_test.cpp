@@ -366,6 +366,11 @@ TEST_CASE("validation names the bad field") {
   j.model = "/etc";
   CHECK(validate(j).code == ErrorCode::kBadRequest);
   j = sample_job();
+  j.model = "a/../../etc";
+  CHECK(validate(j).code == ErrorCode::kBadRequest);
+  j.model = "a/..b/c";  // a name that merely starts with ".." is fine
+  CHECK(validate(j).ok());
+  j = sample_job();
   j.symbol = "../../x";
   CHECK(validate(j).code == ErrorCode::kBadRequest);
   j = sample_job();

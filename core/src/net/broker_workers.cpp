@@ -205,8 +205,7 @@ void Broker::Impl::on_failure(WorkerEntry& w, const proto::JobFailure& m) {
       break;
     default:
       if (!m.retryable) {
-        op->errors.push_back(fmt::format("attempt {}: {}", op->attempts, where));
-        fail(*op, "not retryable");
+        fail(*op, fmt::format("attempt {}: {} (not retryable)", op->attempts, where));
       } else {
         retry_or_fail(*op, where);
       }

@@ -1,5 +1,6 @@
 // Field checks for every protocol message (codec.h validate()): sizes, id formats, enum ranges.
 // Messages name the field, the bad value and what is expected.
+#include <algorithm>
 #include <cmath>
 
 #include "ktrdr/proto/codec.h"
@@ -66,6 +67,14 @@ Status validate(const JobSpec& m) {
     return Status::error(ErrorCode::kBadRequest,
                          "model \"{}\" must be relative to the workers' --models-root, not absolute",
                          m.model.substr(0, 128));
+  }
+  for (std::size_t pos = 0; pos <= m.model.size();) {  // no ".." component: models stay under the root
+    const std::size_t end = std::min(m.model.find('/', pos), m.model.size());
+    if (m.model.compare(pos, end - pos, "..") == 0 && end - pos == 2) {
+      return Status::error(ErrorCode::kBadRequest, "model \"{}\" must not contain \"..\"",
+                           m.model.substr(0, 128));
+    }
+    pos = end + 1;
   }
   if (!m.strategy.empty()) KTRDR_TRY(check_name("strategy", m.strategy, false));
   KTRDR_TRY(check_name("symbol", m.symbol, true));
