@@ -217,7 +217,10 @@ int run_once(const ClientOptions& options, const TopOptions& top) {
     view.broker_silent_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
   view.status = error;
-  std::cout << join_lines(render_top(state, view), "\n") << "\n";
+  std::vector<std::string> lines = render_top(state, view);
+  for (auto& line : lines) line.erase(line.find_last_not_of(' ') + 1);  // padding is for the screen only
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::cout << join_lines(lines, "\n") << "\n";
   if (!answered) {
     log::error("top: no reply from the broker at {} within {} ms", options.broker, options.timeout_ms);
     return to_int(ExitCode::kUnreachable);

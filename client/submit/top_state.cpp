@@ -33,7 +33,10 @@ void TopState::on_list_reply(const proto::Reply& reply, int64_t now_ns) {
       op.progress = old->progress;
     }
     if (op.state == proto::OpState::kFailed && !op.errors.empty()) {
-      add_failure(op.finished_ns, op.op_id, op.errors.back());
+      // "gave up after 3 attempts" says little alone: add the last attempt's reason
+      std::string why = op.errors.back();
+      if (op.errors.size() > 1 && why.rfind("gave up", 0) == 0) why += "; " + op.errors[op.errors.size() - 2];
+      add_failure(op.finished_ns, op.op_id, why, true);
     }
   }
   jobs_ = std::move(fresh);
@@ -73,7 +76,8 @@ void TopState::on_event(const proto::OpEvent& e, int64_t now_ns) {
   it->state = e.state;
   if (!e.worker_id.empty()) it->worker_id = e.worker_id;
   if (proto::is_terminal(e.state)) it->finished_ns = e.ts_ns;
-  if (e.state == proto::OpState::kFailed) add_failure(e.ts_ns, e.op_id, e.message);
+  if (e.state == proto::OpState::kCompleted) it->progress.percentage = 100.0;
+  if (e.state == proto::OpState::kFailed) add_failure(e.ts_ns, e.op_id, e.message, false);
   sort_jobs();
 }
 
@@ -91,10 +95,16 @@ void TopState::sort_jobs() {
   });
 }
 
-void TopState::add_failure(int64_t ts_ns, const std::string& op_id, const std::string& message) {
-  // the same failure arrives as an OpEvent and again in every list reply
-  for (const auto& f : failures_) {
-    if (f.op_id == op_id && (f.ts_ns == ts_ns || f.message == message)) return;
+void TopState::add_failure(int64_t ts_ns, const std::string& op_id, const std::string& message,
+                           bool from_list) {
+  // the same failure arrives as an OpEvent and again in every list reply (with the attempts' reasons)
+  for (auto& f : failures_) {
+    if (f.op_id != op_id) continue;
+    if (from_list) {
+      f.message = message;
+      f.ts_ns = ts_ns;
+    }
+    return;
   }
   failures_.push_front({ts_ns, op_id, message});
   std::stable_sort(failures_.begin(), failures_.end(),

@@ -47,7 +47,7 @@ class TopState {
 
  private:
   void sort_jobs();
-  void add_failure(int64_t ts_ns, const std::string& op_id, const std::string& message);
+  void add_failure(int64_t ts_ns, const std::string& op_id, const std::string& message, bool from_list);
 
   std::vector<proto::OperationInfo> jobs_;
   proto::FleetStatus fleet_;

@@ -209,11 +209,12 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
     const auto& op = state.jobs()[i];
     const auto& p = op.progress;
     const bool known = p.bars_total > 0 || p.seq > 0;
-    const std::string strategy = op.job.model.empty() ? op.job.strategy : op.job.model;
+    const std::string strategy = op.job.strategy.empty() ? op.job.model : op.job.strategy;
     const std::string row = fmt::format(
         "{}{} {} {} {} {} {:>7} {:>8} {} {:>6}", i == selected ? "> " : "  ", cell(short_op(op.op_id), 24),
         st(state_colour(op.state), cell(std::string(proto::to_string(op.state)), 9)), cell(strategy, 12),
-        cell(op.job.symbol + " " + op.job.timeframe, 10), bar(st, p.percentage, bar_width, op.state),
+        cell((op.job.symbol.empty() ? "*" : op.job.symbol) + " " + op.job.timeframe, 10),
+        bar(st, p.percentage, bar_width, op.state),
         op.state == proto::OpState::kRunning ? rate(p.bars_per_second) : "-",
         op.state == proto::OpState::kRunning ? format_duration(p.eta_seconds) : "-", pnl(st, p, known),
         known ? fmt::format("{}", p.trades) : "-");
@@ -233,8 +234,11 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
 
   // ---- footer
   std::string keys = " q quit  j/k or arrows select  c cancel";
-  if (const auto* sel = state.selected()) keys += "   selected " + sel->op_id;
-  if (!ctx.status.empty()) keys += "   " + ctx.status;
+  if (!ctx.status.empty()) {
+    keys += "   " + ctx.status;
+  } else if (const auto* sel = state.selected()) {
+    keys += "   selected " + sel->op_id;
+  }
   foot.push_back(st(kReverse, fit_line(keys, cols)));
 
   // ---- layout: jobs get what is left, scrolled to keep the selection visible
