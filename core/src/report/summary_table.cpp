@@ -72,7 +72,8 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 std::pair<std::string, std::string> extended_row(const std::string& key, const nlohmann::ordered_json& v) {
   static const std::pair<const char*, const char*> kLabels[] = {
       {"cagr", "CAGR"},
-      {"annualized_volatility", "Volatility (daily, ann.)"},
+      {"annualized_volatility", "Volatility (daily)"},
+      {"trading_days", "Trading days"},
       {"sharpe_ratio", "Sharpe (daily)"},
       {"sortino_ratio", "Sortino (daily)"},
       {"sqn", "SQN"},
