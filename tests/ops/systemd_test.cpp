@@ -256,3 +256,32 @@ TEST_CASE("ktrdr-broker tells systemd READY=1, pings the watchdog, says STOPPING
   CHECK(notify.wait_for("STOPPING=1", 5s));
   CHECK(broker.wait_exit(10s));
 }
+
+TEST_CASE("ktrdr-worker tells systemd READY=1 once connected, and STOPPING=1") {
+  const fs::path broker_bin = built_binary("broker/ktrdr-broker"),
+                 worker_bin = built_binary("daemon/ktrdr-worker");
+  if (!is_executable(broker_bin) || !is_executable(worker_bin)) {
+    MESSAGE("broker/ktrdr-broker or daemon/ktrdr-worker is not built: worker sd_notify not checked");
+    return;
+  }
+  TempDir dir;
+  ChildProcess broker({broker_bin.string(), "--clients", "ipc://" + (dir / "clients"), "--workers",
+                       "ipc://" + (dir / "workers"), "--progress-in", "ipc://" + (dir / "pin"),
+                       "--progress-out", "ipc://" + (dir / "pout"), "--state-dir", dir / "broker-state"},
+                      dir.path() / "broker.log");
+  NotifySocket notify(dir.path() / "notify");
+  fs::create_directories(dir.path() / "models");
+  fs::create_directories(dir.path() / "data");
+  ChildProcess worker({worker_bin.string(), "--broker", "ipc://" + (dir / "workers"), "--progress",
+                       "ipc://" + (dir / "pin"), "--state-dir", dir / "worker-state", "--models-root",
+                       dir / "models", "--data-dir", dir / "data", "--id", "notify-worker"},
+                      dir.path() / "worker.log",
+                      {"NOTIFY_SOCKET=" + (dir / "notify"), "WATCHDOG_USEC=1000000"});
+  const bool ready = notify.wait_for("READY=1", 30s);
+  INFO("notify datagrams:\n" << notify.log() << "\nworker log:\n" << read_text(dir.path() / "worker.log"));
+  CHECK(ready);
+  CHECK(notify.wait_for("WATCHDOG=1", 3s));
+  worker.signal(SIGTERM);
+  CHECK(notify.wait_for("STOPPING=1", 10s));
+  CHECK(worker.wait_exit(15s));
+}
