@@ -215,9 +215,9 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
         st(state_colour(op.state), cell(std::string(proto::to_string(op.state)), 9)), cell(strategy, 12),
         cell((op.job.symbol.empty() ? "*" : op.job.symbol) + " " + op.job.timeframe, 10),
         bar(st, p.percentage, bar_width, op.state),
-        op.state == proto::OpState::kRunning ? rate(p.bars_per_second) : "-",
-        op.state == proto::OpState::kRunning ? format_duration(p.eta_seconds) : "-", pnl(st, p, known),
-        known ? fmt::format("{}", p.trades) : "-");
+        op.state == proto::OpState::kRunning && known ? rate(p.bars_per_second) : "-",
+        op.state == proto::OpState::kRunning && known ? format_duration(p.eta_seconds) : "-",
+        pnl(st, p, known), known ? fmt::format("{}", p.trades) : "-");
     job_rows.push_back(i == selected ? st(kReverse, fit_line(row, cols)) : row);
   }
   if (job_rows.empty()) job_rows.push_back(st(kDim, "  (no operations yet: ktrdr-submit backtest ...)"));
