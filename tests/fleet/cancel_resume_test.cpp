@@ -14,7 +14,7 @@ TEST_CASE("cancel stops a running job within 1 s and resume completes it with id
   Fleet f(o);
   f.start_broker();
   f.start_worker("w1");
-  Throttle slow(f.worker("w1").pid(), 5ms, 45ms);  // ~10x slower, so the test sees it mid-run
+  Throttle slow(f.worker("w1").pid(), 10ms, 30ms);  // ~4x slower, so the test sees it mid-run
   const std::string op = f.start_backtest("", f.last_data_timestamp());
   const auto running = f.wait_status(
       op,

@@ -12,17 +12,20 @@ TEST_CASE("kill -9 of a worker mid-run: the job finishes on the other worker fro
   REQUIRE(binaries_present());
   FleetOptions o;
   o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "2000"};
+  o.worker_args = {"--checkpoint-every-bars", "1000"};
   Fleet f(o);
   f.start_broker();
   f.start_worker("victim");
+  // Slowed (heartbeats stay healthy at 80 % duty), then frozen the moment a checkpoint is seen.
+  Throttle slow(f.worker("victim").pid(), 40ms, 10ms);
   const std::string op = f.start_backtest("", f.last_data_timestamp());
   const auto checkpointed = f.wait_status(
       op,
       [](const nlohmann::json& s) {
         return s.value("status", "") == "running" && s.value("has_checkpoint", false);
       },
-      20s);
+      60s);
+  slow.freeze();
   REQUIRE_MESSAGE(checkpointed.value("has_checkpoint", false), checkpointed.dump() << f.logs());
   REQUIRE(checkpointed.value("worker_id", "") == "victim");
   f.start_worker("survivor");
@@ -48,8 +51,8 @@ TEST_CASE("kill -9 of the broker with jobs queued and running: after a restart e
   f.start_broker();
   f.start_worker("w1");
   f.start_worker("w2");
-  auto slow1 = std::make_unique<Throttle>(f.worker("w1").pid(), 5ms, 45ms);
-  auto slow2 = std::make_unique<Throttle>(f.worker("w2").pid(), 5ms, 45ms);
+  auto slow1 = std::make_unique<Throttle>(f.worker("w1").pid(), 40ms, 10ms);
+  auto slow2 = std::make_unique<Throttle>(f.worker("w2").pid(), 40ms, 10ms);
   // Six jobs of different lengths: two start at once, four wait in the queue.
   const std::vector<std::string> ends = {
       f.last_data_timestamp(), "2021-06-25", "2020-12-31", "2021-03-31", "2020-09-30",

@@ -63,8 +63,8 @@ inline constexpr int kLongRunRepetitions = 20;
 
 struct FleetOptions {
   int repetitions = 1;              // data length: golden series x repetitions
-  int heartbeat_interval_ms = 200;  // broker and workers
-  int heartbeat_liveness = 3;
+  int heartbeat_interval_ms = 250;  // broker and workers
+  int heartbeat_liveness = 4;
   std::vector<std::string> broker_args;  // extra ktrdr-broker options
   std::vector<std::string> worker_args;  // extra ktrdr-worker options for every worker
 };
