@@ -127,7 +127,7 @@ inline std::string Fleet::logs() const {
 }
 
 inline std::vector<std::string> Fleet::global_args() const {
-  return {"--broker", clients_, "--progress", progress_out_, "--timeout-ms", "1500", "--retries", "1"};
+  return {"--broker", clients_, "--progress", progress_out_, "--timeout-ms", "3000", "--retries", "2"};
 }
 
 inline void Fleet::start_broker() {
