@@ -1,5 +1,6 @@
 // Engine loop throughput: bars/s on a synthetic series with a synthetic output matrix (no torch), plus
-// checkpoint encode/decode cost at the end of the run.
+// checkpoint size and encode/decode cost near the end of the run, and the whole run with the default
+// checkpoint policy vs without checkpoints.
 //   bench_engine [bars=2000000]
 #include <chrono>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/src/engine/checkpoint_codec.h"
 #include "ktrdr/engine/backtest_engine.h"
 
 using namespace ktrdr;
@@ -57,28 +59,67 @@ int main(int argc, char** argv) {
     std::printf("engine loop [%s]: %zu bars, %zu trades, %.3f s -> %.2f M bars/s (metrics included)\n", mode,
                 n, out.result.trades.size(), best, static_cast<double>(n) / best / 1e6);
   }
-  // checkpoint cost at the last bar: cancel right before the end by checkpointing every n-51 bars
+  // One checkpoint near the end (~n equity points): its size, encode and decode (+ tracker rebuild) times.
   engine::EngineOptions o;
   o.checkpoint_every_bars = n - 52;
   o.checkpoint_every_seconds = 0;
   std::string blob;
-  double encode_s = 0;
   engine::EngineHooks h;
-  auto mark = std::chrono::steady_clock::now();
   h.on_checkpoint = [&](const std::string& b, const engine::ProgressSnapshot&) { blob = b; };
-  const engine::BacktestEngine eng(o);
-  const auto t0 = std::chrono::steady_clock::now();
-  eng.run(in, h);
-  const double with_ckpt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  o.checkpoint_every_bars = 0;
-  const auto t1 = std::chrono::steady_clock::now();
-  engine::BacktestEngine(o).run(in);
-  encode_s = with_ckpt - std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  mark = std::chrono::steady_clock::now();
-  engine::BacktestEngine(o).run(in, {}, &blob);
-  const double resume_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - mark).count();
+  engine::BacktestEngine(o).run(in, h);
+  const auto fp = engine::detail::make_fingerprint(in, o);
+  double decode_s = 1e9;
+  double encode_s = 1e9;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto d = engine::detail::decode_checkpoint(blob);
+    const auto tracker = engine::detail::rebuild_tracker(d.tracker, in, o.warmup_bars, d.loop.next_bar);
+    const auto t1 = std::chrono::steady_clock::now();
+    const std::string again = engine::detail::encode_checkpoint(
+        fp, engine::detail::StateView{&d.loop, &d.positions, &tracker, &d.decisions});
+    const auto t2 = std::chrono::steady_clock::now();
+    if (again != blob) std::printf("re-encoded blob differs!\n");
+    decode_s = std::min(decode_s, std::chrono::duration<double>(t1 - t0).count());
+    encode_s = std::min(encode_s, std::chrono::duration<double>(t2 - t1).count());
+  }
+  const double points = static_cast<double>(n - 52);
   std::printf(
-      "checkpoint near the end: %.1f MB, encode ~%.3f s; resume (decode + last bars + metrics) %.3f s\n",
-      static_cast<double>(blob.size()) / 1e6, encode_s, resume_s);
+      "checkpoint at bar %zu: %.3f MB (%.2f bytes/bar), encode %.2f ms, decode + rebuild %.2f ms (best of "
+      "5)\n",
+      n - 52, static_cast<double>(blob.size()) / 1e6, static_cast<double>(blob.size()) / points,
+      encode_s * 1e3, decode_s * 1e3);
+
+  // The whole run with the default checkpoint policy vs none; the hook copies each blob, as a worker would.
+  engine::EngineOptions def;  // defaults: every 10 000 bars / 30 s
+  engine::EngineOptions none;
+  none.checkpoint_every_bars = 0;
+  none.checkpoint_every_seconds = 0;
+  size_t count = 0;
+  size_t bytes = 0;
+  std::string keep;
+  engine::EngineHooks copy;
+  copy.on_checkpoint = [&](const std::string& b, const engine::ProgressSnapshot&) {
+    keep = b;
+    ++count;
+    bytes += b.size();
+  };
+  double best_def = 1e9;
+  double best_none = 1e9;
+  for (int rep = 0; rep < 3; ++rep) {
+    count = bytes = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    engine::BacktestEngine(def).run(in, copy);
+    best_def =
+        std::min(best_def, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    t0 = std::chrono::steady_clock::now();
+    engine::BacktestEngine(none).run(in, copy);
+    best_none =
+        std::min(best_none, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::printf(
+      "default policy (%llu bars / %.0f s): %zu checkpoints, %.1f MB in all, run %.3f s vs %.3f s without "
+      "(+%.0f %%)\n",
+      static_cast<unsigned long long>(def.checkpoint_every_bars), def.checkpoint_every_seconds, count,
+      static_cast<double>(bytes) / 1e6, best_def, best_none, (best_def / best_none - 1.0) * 100.0);
   return 0;
 }

@@ -61,17 +61,15 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
   if (resume_blob != nullptr) {
     detail::DecodedCheckpoint saved = detail::decode_checkpoint(*resume_blob);
     detail::require_same_run(saved.fingerprint, fingerprint);
-    KTRDR_REQUIRE(saved.loop.next_bar >= warmup && saved.loop.next_bar <= n,
-                  "checkpoint is corrupt: next bar {} outside the loop range [{}, {}]; restart the backtest",
+    // (no checkpoint is written after the last bar)
+    KTRDR_REQUIRE(saved.loop.next_bar >= warmup && saved.loop.next_bar < n,
+                  "checkpoint is corrupt: next bar {} outside the loop range [{}, {}); restart the backtest",
                   saved.loop.next_bar, warmup, n);
-    KTRDR_REQUIRE(saved.tracker.equity_curve.size() <= saved.loop.next_bar - warmup + 1,
-                  "checkpoint is corrupt: {} equity points after {} loop bars; restart the backtest",
-                  saved.tracker.equity_curve.size(), saved.loop.next_bar - warmup);
     KTRDR_REQUIRE(o.record_decisions || saved.decisions.empty(),
                   "checkpoint is corrupt: unexpected decisions");
     loop = saved.loop;
     pm.restore(std::move(saved.positions));
-    tracker.restore(std::move(saved.tracker));
+    tracker.restore(detail::rebuild_tracker(saved.tracker, in, warmup, saved.loop.next_bar));
     decisions = std::move(saved.decisions);
   }
   tracker.reserve(n - warmup + 1);

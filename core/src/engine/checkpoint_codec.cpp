@@ -14,6 +14,9 @@
 #include "ktrdr/engine/checkpoint.h"
 
 namespace ktrdr::engine::detail {
+
+using decision::PositionSide;
+
 namespace {
 
 static_assert(
@@ -155,32 +158,62 @@ void pack_position(Packer& pk, const std::optional<position::OpenPosition>& op) 
   pk.pack_double(p.max_adverse_excursion);
 }
 
-// Writes one column of the equity curve as a raw bin, through a small staging buffer (no full copy).
-template <typename T, typename Get>
-void pack_curve_column(Packer& pk, const std::vector<metrics::EquityPoint>& curve, Get get) {
-  const size_t n = curve.size();
-  pk.pack_bin(static_cast<uint32_t>(n * sizeof(T)));
-  std::array<T, 4096> stage;
-  for (size_t i = 0; i < n; i += stage.size()) {
-    const size_t m = std::min(stage.size(), n - i);
-    for (size_t j = 0; j < m; ++j) stage[j] = get(curve[i + j]);
-    pk.pack_bin_body(reinterpret_cast<const char*>(stage.data()), static_cast<uint32_t>(m * sizeof(T)));
-  }
+uint64_t bits(double d) {
+  return std::bit_cast<uint64_t>(d);
 }
 
+// Runs of equal position over the curve; a run is constant when every value equals its first bit for bit
+// (always the case for a flat run: no fill happens between two flat points, so the value is the cash).
 void pack_tracker(Packer& pk, const metrics::TrackerState& t) {
   const auto& c = t.equity_curve;
+  const size_t n = c.size();
+  std::vector<uint64_t> run_start;
+  std::vector<uint8_t> run_code;
+  size_t n_values = 0;
+  for (size_t i = 0; i < n;) {
+    const PositionSide side = c[i].position;
+    const uint64_t first = bits(c[i].portfolio_value);
+    bool constant = true;
+    size_t j = i + 1;
+    for (; j < n && c[j].position == side; ++j) constant = constant && bits(c[j].portfolio_value) == first;
+    run_start.push_back(i);
+    run_code.push_back(
+        static_cast<uint8_t>(static_cast<uint8_t>(side) | (constant ? CompactTracker::kRunConstant : 0)));
+    n_values += constant ? 1 : j - i;
+    i = j;
+  }
   pk.pack_array(kTrackerFields);
-  pack_curve_column<int64_t>(pk, c, [](const metrics::EquityPoint& e) { return e.ts_ns; });
-  pack_curve_column<double>(pk, c, [](const metrics::EquityPoint& e) { return e.price; });
-  pack_curve_column<double>(pk, c, [](const metrics::EquityPoint& e) { return e.portfolio_value; });
-  pack_curve_column<uint8_t>(pk, c,
-                             [](const metrics::EquityPoint& e) { return static_cast<uint8_t>(e.position); });
-  pack_column(pk, t.returns.data(), t.returns.size());
+  pk.pack_uint64(n);
+  pack_column(pk, run_start.data(), run_start.size());
+  pack_column(pk, run_code.data(), run_code.size());
+  // values through a small staging buffer (no full-size copy)
+  pk.pack_bin(static_cast<uint32_t>(n_values * sizeof(double)));
+  std::array<double, 4096> stage;
+  size_t m = 0;
+  auto put = [&](double v) {
+    stage[m++] = v;
+    if (m == stage.size()) {
+      pk.pack_bin_body(reinterpret_cast<const char*>(stage.data()),
+                       static_cast<uint32_t>(m * sizeof(double)));
+      m = 0;
+    }
+  };
+  for (size_t r = 0; r < run_start.size(); ++r) {
+    const size_t b = run_start[r];
+    const size_t e = r + 1 < run_start.size() ? run_start[r + 1] : n;
+    if ((run_code[r] & CompactTracker::kRunConstant) != 0) {
+      put(c[b].portfolio_value);
+    } else {
+      for (size_t i = b; i < e; ++i) put(c[i].portfolio_value);
+    }
+  }
+  if (m > 0)
+    pk.pack_bin_body(reinterpret_cast<const char*>(stage.data()), static_cast<uint32_t>(m * sizeof(double)));
   pk.pack_double(t.peak);
   pk.pack_double(t.max_drawdown_pct);
   pk.pack_double(t.peak_at_max_drawdown);
   pk.pack_double(t.last_equity);
+  pk.pack_uint64(t.returns.size());
 }
 
 void pack_decision(Packer& pk, const DecisionRecord& d) {
@@ -348,28 +381,34 @@ std::optional<position::OpenPosition> read_position(const msgpack::object& o) {
   return p;
 }
 
-metrics::TrackerState read_tracker(const msgpack::object& o) {
+CompactTracker read_tracker(const msgpack::object& o) {
   Arr a(o, kTrackerFields, "tracker");
-  const auto ts = a.column<int64_t>();
-  const auto price = a.column<double>();
-  const auto value = a.column<double>();
-  const auto side = a.column<uint8_t>();
-  metrics::TrackerState t;
-  t.returns = a.column<double>();
+  CompactTracker t;
+  t.points = a.u64();
+  t.run_start = a.column<uint64_t>();
+  t.run_code = a.column<uint8_t>();
+  t.values = a.column<double>();
   t.peak = a.f64();
   t.max_drawdown_pct = a.f64();
   t.peak_at_max_drawdown = a.f64();
   t.last_equity = a.f64();
-  const size_t n = ts.size();
-  if (price.size() != n || value.size() != n || side.size() != n)
-    corrupt("equity curve columns differ in length");
-  if (t.returns.size() > n) corrupt("more returns than equity points");
-  t.equity_curve.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (side[i] > 2) corrupt("equity point with an invalid position");
-    t.equity_curve[i] =
-        metrics::EquityPoint{ts[i], price[i], value[i], static_cast<decision::PositionSide>(side[i])};
+  t.returns = a.u64();
+  const size_t runs = t.run_start.size();
+  if (t.run_code.size() != runs) corrupt("equity runs: columns differ in length");
+  if ((t.points == 0) != (runs == 0) || (runs > 0 && t.run_start[0] != 0))
+    corrupt("equity runs do not start at the first point");
+  uint64_t n_values = 0;
+  for (size_t r = 0; r < runs; ++r) {
+    const uint64_t end = r + 1 < runs ? t.run_start[r + 1] : t.points;
+    if (end <= t.run_start[r] || end > t.points) corrupt("equity runs out of order");
+    const uint8_t side = t.run_code[r] & static_cast<uint8_t>(~CompactTracker::kRunConstant);
+    if (side > 2) corrupt("equity run with an invalid position");
+    if (r > 0 && side == (t.run_code[r - 1] & static_cast<uint8_t>(~CompactTracker::kRunConstant)))
+      corrupt("equity runs not maximal");
+    n_values += (t.run_code[r] & CompactTracker::kRunConstant) != 0 ? 1 : end - t.run_start[r];
   }
+  if (t.values.size() != n_values) corrupt("equity values do not match the runs");
+  if (t.returns > t.points) corrupt("more returns than equity points");
   return t;
 }
 
@@ -451,7 +490,7 @@ auto guarded(F&& f) {
 
 std::string encode_checkpoint(const Fingerprint& fingerprint, const StateView& s) {
   const size_t points = s.tracker->equity_curve.size();
-  msgpack::sbuffer payload(1024 + points * 33 + s.positions->trades.size() * 160 + s.decisions->size() * 80);
+  msgpack::sbuffer payload(1024 + points * 8 + s.positions->trades.size() * 160 + s.decisions->size() * 80);
   Packer pk(&payload);
   pk.pack_array(kPayloadFields);
   pack_fingerprint(pk, fingerprint);
@@ -528,6 +567,51 @@ DecodedCheckpoint decode_checkpoint(const std::string& blob) {
     }
     return d;
   });
+}
+
+metrics::TrackerState rebuild_tracker(const CompactTracker& saved, const EngineInputs& in, uint64_t warmup,
+                                      uint64_t next_bar) {
+  const BarSeries& bars = *in.bars;
+  const uint8_t* has = in.has_features.empty() ? nullptr : in.has_features.data();
+  uint64_t expected = 0;
+  if (has == nullptr) {
+    expected = next_bar - warmup;
+  } else {
+    for (uint64_t i = warmup; i < next_bar; ++i) expected += has[i] != 0 ? 1 : 0;
+  }
+  if (expected != saved.points) {
+    corrupt(fmt::format("{} equity points saved, the {} loop bars before bar {} have {} with features",
+                        saved.points, next_bar - warmup, next_bar, expected));
+  }
+  metrics::PerformanceTracker tracker;
+  tracker.reserve(bars.size() - warmup + 1);
+  size_t run = 0;
+  size_t vi = 0;
+  uint64_t p = 0;
+  uint64_t run_end = 0;
+  PositionSide side = PositionSide::kFlat;
+  bool constant = false;
+  for (uint64_t idx = warmup; idx < next_bar; ++idx) {
+    if (has != nullptr && has[idx] == 0) continue;
+    if (p == run_end) {  // next run (the decoder checked the runs cover [0, points) in order)
+      constant = (saved.run_code[run] & CompactTracker::kRunConstant) != 0;
+      side = static_cast<PositionSide>(saved.run_code[run] &
+                                       static_cast<uint8_t>(~CompactTracker::kRunConstant));
+      run_end = run + 1 < saved.run_start.size() ? saved.run_start[run + 1] : saved.points;
+      ++run;
+      if (constant) ++vi;
+    }
+    const double v = constant ? saved.values[vi - 1] : saved.values[vi++];
+    tracker.update(bars.ts_ns[idx], bars.close[idx], v, side);
+    ++p;
+  }
+  metrics::TrackerState t = tracker.release();
+  if (bits(t.peak) != bits(saved.peak) || bits(t.max_drawdown_pct) != bits(saved.max_drawdown_pct) ||
+      bits(t.peak_at_max_drawdown) != bits(saved.peak_at_max_drawdown) ||
+      bits(t.last_equity) != bits(saved.last_equity) || t.returns.size() != saved.returns) {
+    corrupt("the equity curve rebuilt from the bars does not give the saved peak, drawdown and returns");
+  }
+  return t;
 }
 
 }  // namespace ktrdr::engine::detail

@@ -3,7 +3,13 @@
 //
 // Layout (msgpack): [ "KTRDR-BT-CKPT", version, checksum u64, payload bin ]
 //   payload = [ fingerprint [...], state [...] ]  (see core/src/engine/checkpoint_codec.cpp)
-// Columns (equity curve, returns) are little-endian raw arrays inside bin fields.
+// Columns are little-endian raw arrays inside bin fields.
+//
+// Version 2 stores the equity curve compactly: the inputs are part of the run's identity (fingerprint), so
+// each point's timestamp, price and bar are rebuilt from the bars on resume, and returns, peak and drawdown
+// are recomputed from the values (checked against saved scalars). Per point only the portfolio value
+// (float64) remains, and none inside a constant run (flat periods); positions are stored as runs. About 8
+// bytes per point at most (version 1: 33 bytes plus the returns). Version 1 blobs are rejected.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +18,7 @@
 namespace ktrdr::engine {
 
 constexpr const char* kCheckpointMagic = "KTRDR-BT-CKPT";
-constexpr uint32_t kCheckpointVersion = 1;
+constexpr uint32_t kCheckpointVersion = 2;
 
 // A summary for logs and dashboards.
 struct CheckpointInfo {
