@@ -123,11 +123,25 @@ std::string format_iso_utc(int64_t ts_ns) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const int64_t y = y0 + (m <= 2);
-  if (frac == 0)
-    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", y, m, d, rem / 3600, (rem / 60) % 60,
-                       rem % 60);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:09d}Z", y, m, d, rem / 3600, (rem / 60) % 60,
-                     rem % 60, frac);
+  if (y < 0 || y > 9999)
+    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", y, m, d, rem / 3600, (rem / 60) % 60, rem % 60);
+  // Hand-written digits: this runs once per equity point when a result document is written.
+  char buf[32] = "0000-00-00T00:00:00";
+  auto put2 = [&buf](int pos, int64_t v) {
+    buf[pos] = static_cast<char>('0' + v / 10);
+    buf[pos + 1] = static_cast<char>('0' + v % 10);
+  };
+  put2(0, y / 100);
+  put2(2, y % 100);
+  put2(5, m);
+  put2(8, d);
+  put2(11, rem / 3600);
+  put2(14, (rem / 60) % 60);
+  put2(17, rem % 60);
+  std::string out(buf, 19);
+  if (frac != 0) out += fmt::format(".{:09d}", frac);
+  out += 'Z';
+  return out;
 }
 
 int64_t whole_days_between(int64_t start_ns, int64_t end_ns) {
