@@ -94,7 +94,7 @@ class Tmux {
 
 }  // namespace
 
-TEST_CASE("top --once prints the fleet and exits; an absent broker is exit code 6") {
+TEST_CASE("top --once prints the fleet and exits - an absent broker is exit code 6") {
   if (!daemons_built()) return;
   MiniFleet fleet;
   REQUIRE_MESSAGE(fleet.wait_ready(), fleet.logs());
@@ -120,7 +120,7 @@ TEST_CASE("top --once prints the fleet and exits; an absent broker is exit code 
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
 }
 
-TEST_CASE("top in a 120x40 terminal: header and worker rows, q quits, terminal restored") {
+TEST_CASE("top in a 120x40 terminal - header and worker rows - q quits and restores the terminal") {
   if (!daemons_built()) return;
   if (!have_program("tmux")) {
     MESSAGE("tmux is not installed (apt-get install tmux): dashboard not tested in a terminal");

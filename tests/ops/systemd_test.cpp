@@ -102,7 +102,7 @@ TEST_CASE("systemd units pass systemd-analyze verify") {
   }
 }
 
-TEST_CASE("systemd units stay hardened (systemd-analyze security --offline)") {
+TEST_CASE("systemd units stay hardened under systemd-analyze security --offline") {
   if (!have_program("systemd-analyze")) {
     MESSAGE("systemd-analyze is not installed: exposure not checked");
     return;
@@ -119,7 +119,7 @@ TEST_CASE("systemd units stay hardened (systemd-analyze security --offline)") {
   }
 }
 
-TEST_CASE("systemd units: notify, watchdog, restart, state directories, user, hardening") {
+TEST_CASE("systemd units - notify watchdog restart state directories user hardening") {
   const std::string broker = unit_text("ktrdr-broker.service");
   const std::string worker = unit_text("ktrdr-worker@.service");
   const std::string target = unit_text("ktrdr-fleet.target");
@@ -221,7 +221,7 @@ class NotifySocket {
 
 }  // namespace
 
-TEST_CASE("ktrdr-broker tells systemd READY=1, pings the watchdog, says STOPPING=1") {
+TEST_CASE("ktrdr-broker tells systemd READY=1 then WATCHDOG=1 then STOPPING=1") {
   const fs::path bin = built_binary("broker/ktrdr-broker");
   if (!is_executable(bin)) {
     MESSAGE("broker/ktrdr-broker is not built: sd_notify not checked");
@@ -257,7 +257,7 @@ TEST_CASE("ktrdr-broker tells systemd READY=1, pings the watchdog, says STOPPING
   CHECK(broker.wait_exit(10s));
 }
 
-TEST_CASE("ktrdr-worker tells systemd READY=1 once connected, and STOPPING=1") {
+TEST_CASE("ktrdr-worker tells systemd READY=1 once connected then STOPPING=1") {
   const fs::path broker_bin = built_binary("broker/ktrdr-broker"),
                  worker_bin = built_binary("daemon/ktrdr-worker");
   if (!is_executable(broker_bin) || !is_executable(worker_bin)) {

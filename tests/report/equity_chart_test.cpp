@@ -122,7 +122,7 @@ TEST_CASE("svg checker rejects broken documents") {
   CHECK_THROWS(parse_xml("<svg x=\"1\" x=\"2\"/>"));
 }
 
-TEST_CASE("equity chart: well-formed standalone svg with a viewBox") {
+TEST_CASE("equity chart - well-formed standalone svg with a viewBox") {
   const std::string svg = ktrdr::report::render_equity_svg(ktrdr::test::kSampleResult);
   const auto root = parse_xml(svg);
   CHECK(root->name == "svg");
@@ -136,7 +136,7 @@ TEST_CASE("equity chart: well-formed standalone svg with a viewBox") {
   CHECK(svg.find("http://", svg.find("http://www.w3.org/2000/svg") + 10) == std::string::npos);
 }
 
-TEST_CASE("equity chart: one path point per equity point, left to right, highest value on top") {
+TEST_CASE("equity chart - one path point per equity point from left to right with the highest value on top") {
   const auto root = parse_xml(ktrdr::report::render_equity_svg(ktrdr::test::kSampleResult));
   const XmlElement* equity = find_id(*root, "equity");
   REQUIRE(equity != nullptr);
@@ -152,7 +152,7 @@ TEST_CASE("equity chart: one path point per equity point, left to right, highest
   CHECK(pts[1].y < pts[0].y);
 }
 
-TEST_CASE("equity chart: drawdown polygon runs along the peak and back along the equity") {
+TEST_CASE("equity chart - drawdown polygon runs along the peak and back along the equity") {
   const auto root = parse_xml(ktrdr::report::render_equity_svg(ktrdr::test::kSampleResult));
   const XmlElement* dd = find_id(*root, "drawdown");
   REQUIRE(dd != nullptr);
@@ -189,7 +189,7 @@ TEST_CASE("equity chart: drawdown polygon runs along the peak and back along the
                 "drawdown") == nullptr);
 }
 
-TEST_CASE("equity chart: one marker group per trade, long and short coloured apart") {
+TEST_CASE("equity chart - one marker group per trade with long and short coloured apart") {
   const auto root = parse_xml(ktrdr::report::render_equity_svg(ktrdr::test::kSampleResult));
   REQUIRE(find_id(*root, "trades") != nullptr);
   const auto trades = find_all(*root, "g", "trade");
@@ -230,7 +230,7 @@ TEST_CASE("equity chart: one marker group per trade, long and short coloured apa
             .empty());
 }
 
-TEST_CASE("equity chart: title, key metrics and axes") {
+TEST_CASE("equity chart - title and key metrics and axes") {
   const auto root = parse_xml(ktrdr::report::render_equity_svg(ktrdr::test::kSampleResult));
   REQUIRE(find_id(*root, "title") != nullptr);
   CHECK(find_id(*root, "title")->text == "example_mlp - EURUSD 1h");
@@ -250,7 +250,7 @@ TEST_CASE("equity chart: title, key metrics and axes") {
   CHECK(ys.find("105,000") != std::string::npos);
 }
 
-TEST_CASE("equity chart: long curves are thinned but keep their extremes") {
+TEST_CASE("equity chart - long curves are thinned but keep their extremes") {
   const size_t n = 20000;
   const std::string json = synthetic_result(n, 7777, 90000.0, 12345, 125000.0);
   ktrdr::report::ChartOptions opt;
@@ -274,7 +274,7 @@ TEST_CASE("equity chart: long curves are thinned but keep their extremes") {
   CHECK(pts.back().x == doctest::Approx(full.back().x));
 }
 
-TEST_CASE("equity chart: names are escaped, empty results still render, bad input is an error") {
+TEST_CASE("equity chart - names are escaped and empty results render and bad input is an error") {
   const std::string evil =
       R"({"strategy_name":"a<b & \"c\"","symbol":"X","timeframe":"1d","metrics":{},"equity_curve":[]})";
   const std::string svg = ktrdr::report::render_equity_svg(evil);

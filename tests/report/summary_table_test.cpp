@@ -15,7 +15,7 @@ bool has_line(const std::string& text, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("summary table: exact values for a hand-made result") {
+TEST_CASE("summary table - exact values for a hand-made result") {
   const std::string t = ktrdr::report::render_summary_table(ktrdr::test::kSampleResult);
   INFO(t);
   // label column 22 wide after two spaces, values right-aligned to column 42, units/notes after them
@@ -60,7 +60,7 @@ TEST_CASE("summary table: exact values for a hand-made result") {
   }
 }
 
-TEST_CASE("summary table: losses, missing metrics and no equity points") {
+TEST_CASE("summary table - losses and missing metrics and no equity points") {
   const std::string json =
       R"({"strategy_name":"s","symbol":"X","timeframe":"1d","config":{"initial_capital":50000},
     "metrics":{"total_return":-1234.5,"total_return_pct":-0.02469,"total_trades":0,"win_rate":0.0,
@@ -78,7 +78,7 @@ TEST_CASE("summary table: losses, missing metrics and no equity points") {
   CHECK(t.find("Run time") == std::string::npos);
 }
 
-TEST_CASE("summary table: unreadable input is an error that says so") {
+TEST_CASE("summary table - unreadable input is an error that says so") {
   CHECK_THROWS_WITH_AS(ktrdr::report::render_summary_table("[]"),
                        "result JSON must be an object (got array); pass the output of `results --json`",
                        ktrdr::Error);
