@@ -22,6 +22,48 @@ Signal signal_from_class(size_t idx) {
   }
 }
 
+// Softmax (unless the outputs already sum to 1) and argmax. N > 0: the width is N (loops unrolled).
+template <size_t N>
+void classify(const float* outputs, size_t n_outputs, Decision& d) {
+  const size_t n = N > 0 ? N : n_outputs;
+  // float32 throughout, exactly as numpy on the float32 logits (reference §6).
+  float sum = 0.0f;
+  for (size_t i = 0; i < n; ++i) sum += outputs[i];
+  // no allocation per bar for the usual widths
+  std::array<float, (N > 0 ? N : 16)> small;  // no zero fill: the outputs are copied in below
+  std::vector<float> large;
+  float* p = small.data();
+  if (n > small.size()) {
+    large.resize(n);
+    p = large.data();
+  }
+  std::copy(outputs, outputs + n, p);
+  if (!(std::fabs(static_cast<double>(sum) - 1.0) < 1e-6)) {
+    float m = p[0];
+    for (size_t i = 1; i < n; ++i) {
+      if (p[i] > m || std::isnan(p[i])) m = std::isnan(m) ? m : p[i];
+    }
+    float s = 0.0f;
+    for (size_t i = 0; i < n; ++i) {
+      p[i] = std::exp(p[i] - m);  // float overload: expf
+      s = i == 0 ? p[i] : s + p[i];
+    }
+    for (size_t i = 0; i < n; ++i) p[i] = p[i] / s;
+  }
+  // argmax, first maximum; numpy returns the first NaN if there is one.
+  size_t idx = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isnan(p[i])) {
+      idx = i;
+      break;
+    }
+    if (p[i] > p[idx]) idx = i;
+  }
+  d.raw_signal = signal_from_class(idx);
+  d.confidence = static_cast<double>(p[idx]);
+  for (size_t i = 0; i < std::min<size_t>(n, 3); ++i) d.probs[i] = static_cast<double>(p[i]);
+}
+
 Decision error_decision(DecisionError error) {
   Decision d;
   d.error = error;
@@ -46,42 +88,12 @@ Decision DecisionFunction::decide(const float* outputs, size_t n_outputs, Positi
     d.probs = {std::max(r, 0.0) / t, 0.0, std::max(-r, 0.0) / t};
     d.predicted_return = r;
   } else {
-    // float32 throughout, exactly as numpy on the float32 logits (reference §6).
-    float sum = 0.0f;
-    for (size_t i = 0; i < n_outputs; ++i) sum += outputs[i];
-    // no allocation per bar for the usual widths
-    std::array<float, 16> small{};
-    std::vector<float> large;
-    float* p = small.data();
-    if (n_outputs > small.size()) {
-      large.resize(n_outputs);
-      p = large.data();
+    // the usual 3-class width with a compile-time count (same operations in the same order)
+    if (n_outputs == 3) {
+      classify<3>(outputs, 3, d);
+    } else {
+      classify<0>(outputs, n_outputs, d);
     }
-    std::copy(outputs, outputs + n_outputs, p);
-    if (!(std::fabs(static_cast<double>(sum) - 1.0) < 1e-6)) {
-      float m = p[0];
-      for (size_t i = 1; i < n_outputs; ++i) {
-        if (p[i] > m || std::isnan(p[i])) m = std::isnan(m) ? m : p[i];
-      }
-      float s = 0.0f;
-      for (size_t i = 0; i < n_outputs; ++i) {
-        p[i] = std::exp(p[i] - m);  // float overload: expf
-        s = i == 0 ? p[i] : s + p[i];
-      }
-      for (size_t i = 0; i < n_outputs; ++i) p[i] = p[i] / s;
-    }
-    // argmax, first maximum; numpy returns the first NaN if there is one.
-    size_t idx = 0;
-    for (size_t i = 0; i < n_outputs; ++i) {
-      if (std::isnan(p[i])) {
-        idx = i;
-        break;
-      }
-      if (p[i] > p[idx]) idx = i;
-    }
-    d.raw_signal = signal_from_class(idx);
-    d.confidence = static_cast<double>(p[idx]);
-    for (size_t i = 0; i < std::min<size_t>(n_outputs, 3); ++i) d.probs[i] = static_cast<double>(p[i]);
   }
   if (!std::isfinite(d.confidence)) return error_decision(DecisionError::kNanConfidence);
   KTRDR_REQUIRE(d.confidence >= 0.0 && d.confidence <= 1.0,

@@ -1,6 +1,7 @@
 #include "ktrdr/engine/backtest_engine.h"
 
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "engine/checkpoint_codec.h"
@@ -50,7 +51,12 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
   const uint64_t n = bars.size();
   const uint64_t warmup = o.warmup_bars;
   const bool ktrdr = o.mode == position::AccountingMode::kKtrdr;
-  const detail::Fingerprint fingerprint = detail::make_fingerprint(in, o);
+  // Hashing every input costs ~5 % of a run: only when a checkpoint is read or written.
+  std::optional<detail::Fingerprint> fingerprint_cache;
+  auto fingerprint = [&]() -> const detail::Fingerprint& {
+    if (!fingerprint_cache) fingerprint_cache = detail::make_fingerprint(in, o);
+    return *fingerprint_cache;
+  };
 
   position::PositionManager pm(position::PositionConfig{o.initial_capital, o.commission, o.slippage,
                                                         o.position_fraction, o.mode, o.symbol});
@@ -60,7 +66,7 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
   std::vector<DecisionRecord> decisions;
   if (resume_blob != nullptr) {
     detail::DecodedCheckpoint saved = detail::decode_checkpoint(*resume_blob);
-    detail::require_same_run(saved.fingerprint, fingerprint);
+    detail::require_same_run(saved.fingerprint, fingerprint());
     // (no checkpoint is written after the last bar)
     KTRDR_REQUIRE(saved.loop.next_bar >= warmup && saved.loop.next_bar < n,
                   "checkpoint is corrupt: next bar {} outside the loop range [{}, {}); restart the backtest",
@@ -83,6 +89,9 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
   const auto session_start = Clock::now();
   auto last_checkpoint_time = session_start;
   uint64_t bars_since_checkpoint = 0;
+  // countdown to the next progress report: when (next_bar - warmup) is a multiple of progress_every_bars
+  const uint64_t progress_every = o.progress_every_bars;
+  uint64_t progress_in = progress_every > 0 ? progress_every - (loop.next_bar - warmup) % progress_every : 0;
 
   // Progress after bar `idx` (the state holds bars up to idx).
   auto snapshot = [&](uint64_t idx) {
@@ -108,7 +117,7 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
     return s;
   };
   auto make_checkpoint = [&] {
-    return detail::encode_checkpoint(fingerprint,
+    return detail::encode_checkpoint(fingerprint(),
                                      detail::StateView{&loop, &pm.state(), &tracker.state(), &decisions});
   };
   auto cancelled = [&]() {
@@ -151,9 +160,9 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
     loop.next_bar = idx + 1;
     if (loop.next_bar == n) break;
     // 3. hooks, between bars: the state is exactly "bars < next_bar processed"
-    if (o.progress_every_bars > 0 && (loop.next_bar - warmup) % o.progress_every_bars == 0 &&
-        hooks.on_progress) {
-      hooks.on_progress(snapshot(idx));
+    if (progress_every > 0 && --progress_in == 0) {
+      progress_in = progress_every;
+      if (hooks.on_progress) hooks.on_progress(snapshot(idx));
     }
     bool checkpoint_due = o.checkpoint_every_bars > 0 && ++bars_since_checkpoint >= o.checkpoint_every_bars;
     if (((loop.next_bar - session_first) & kPollMask) == 0) {
