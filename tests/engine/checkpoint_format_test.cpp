@@ -2,6 +2,7 @@
 // of resumes over bars without features, and rebuild checks.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -155,4 +156,25 @@ TEST_CASE("format v2: the rebuild checks the point count and the saved tracker s
   const std::string off_blob = engine::detail::encode_checkpoint(
       fp, engine::detail::StateView{&d.loop, &d.positions, &off, &d.decisions});
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(in, {}, &off_blob), doctest::Contains("peak"), ktrdr::Error);
+}
+
+TEST_CASE("cadence: the N-bar trigger honours checkpoint_min_gap_seconds; other triggers do not") {
+  test::Scripted s(3000);
+  auto o = every(100);
+  CHECK(checkpoints(BacktestEngine(o), s.inputs()).size() == 29);
+  o.checkpoint_min_gap_seconds = 1e-12;  // always elapsed: the exact N-bar cadence
+  CHECK(checkpoints(BacktestEngine(o), s.inputs()).size() == 29);
+  o.checkpoint_min_gap_seconds = 3600.0;
+  CHECK(checkpoints(BacktestEngine(o), s.inputs()).empty());
+  auto timed = o;  // the time trigger is not held back
+  timed.checkpoint_every_seconds = 1e-9;
+  CHECK(checkpoints(BacktestEngine(timed), s.inputs()).size() == 2);  // polls after 1024 and 2048 bars
+  std::atomic<bool> cancel{true};
+  engine::EngineHooks h;
+  h.cancel = &cancel;
+  const auto out = BacktestEngine(o).run(s.inputs(), h);
+  CHECK(out.status == EngineOutcome::Status::kCancelled);
+  CHECK(!out.checkpoint.empty());
+  o.checkpoint_min_gap_seconds = -1.0;
+  CHECK_THROWS_WITH_AS(BacktestEngine{o}, doctest::Contains("checkpoint_min_gap_seconds"), ktrdr::Error);
 }

@@ -164,8 +164,17 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
       progress_in = progress_every;
       if (hooks.on_progress) hooks.on_progress(snapshot(idx));
     }
-    bool checkpoint_due = o.checkpoint_every_bars > 0 && ++bars_since_checkpoint >= o.checkpoint_every_bars;
-    if (((loop.next_bar - session_first) & kPollMask) == 0) {
+    const bool poll = ((loop.next_bar - session_first) & kPollMask) == 0;
+    bool checkpoint_due = false;
+    if (o.checkpoint_every_bars > 0 && ++bars_since_checkpoint >= o.checkpoint_every_bars) {
+      // with a minimum gap, a due bar trigger waits for it (the clock is read when it falls due, then at
+      // the polls)
+      checkpoint_due = o.checkpoint_min_gap_seconds <= 0.0 ||
+                       ((bars_since_checkpoint == o.checkpoint_every_bars || poll) &&
+                        std::chrono::duration<double>(Clock::now() - last_checkpoint_time).count() >=
+                            o.checkpoint_min_gap_seconds);
+    }
+    if (poll) {
       if (hooks.cancel != nullptr && hooks.cancel->load(std::memory_order_relaxed)) return cancelled();
       if (o.checkpoint_every_seconds > 0.0 &&
           std::chrono::duration<double>(Clock::now() - last_checkpoint_time).count() >=

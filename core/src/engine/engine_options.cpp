@@ -21,6 +21,10 @@ void EngineOptions::validate() const {
   KTRDR_REQUIRE(std::isfinite(checkpoint_every_seconds) && checkpoint_every_seconds >= 0.0,
                 "engine options: checkpoint_every_seconds must be >= 0 (got {}); 0 disables the time trigger",
                 checkpoint_every_seconds);
+  KTRDR_REQUIRE(
+      std::isfinite(checkpoint_min_gap_seconds) && checkpoint_min_gap_seconds >= 0.0,
+      "engine options: checkpoint_min_gap_seconds must be >= 0 (got {}); 0 disables the minimum gap",
+      checkpoint_min_gap_seconds);
 }
 
 }  // namespace ktrdr::engine
