@@ -1,24 +1,15 @@
 // ktrdr-broker options: every option can be given on the command line or in the INI file named by --config.
 #include "broker_options.h"
 
-#include <fstream>
-#include <sstream>
 
 #include <boost/program_options.hpp>
 
+#include "ktrdr/common/daemon_cli.h"
 #include "ktrdr/common/error.h"
 
 namespace po = boost::program_options;
 
 namespace ktrdr::broker {
-
-static log::Level parse_level(const std::string& s) {
-  if (s == "error") return log::Level::kError;
-  if (s == "warning" || s == "warn") return log::Level::kWarning;
-  if (s == "info") return log::Level::kInfo;
-  if (s == "debug") return log::Level::kDebug;
-  KTRDR_FAIL("log-level \"{}\" is unknown; use error, warning, info or debug", s);
-}
 
 CommandLine parse_command_line(int argc, char** argv) {
   CommandLine cl;
@@ -49,26 +40,10 @@ CommandLine parse_command_line(int argc, char** argv) {
       "max-terminal-in-memory", po::value(&b.max_terminal_in_memory)->default_value(b.max_terminal_in_memory),
       "finished operations kept in memory for list/status (older ones are read from the store)")(
       "log-level", po::value(&level)->default_value(level), "error | warning | info | debug");
-  po::options_description all;
-  all.add(generic).add(opts);
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, all), vm);
-    if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      std::ifstream in(path);
-      KTRDR_REQUIRE(in.good(), "--config {}: cannot open the file", path);
-      po::store(po::parse_config_file(in, opts, false), vm);
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    KTRDR_FAIL("{} (see ktrdr-broker --help)", e.what());
-  }
-  cl.help = vm.count("help") > 0;
-  std::ostringstream os;
-  os << all;
-  cl.help_text = os.str();
-  cl.log_level = parse_level(level);
+  const auto parsed = cli::parse_daemon_command_line(argc, argv, "ktrdr-broker", generic, opts);
+  cl.help = parsed.help;
+  cl.help_text = parsed.help_text;
+  cl.log_level = cli::parse_log_level(level);
   if (!cl.help) b.validate();
   return cl;
 }

@@ -4,24 +4,15 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <boost/program_options.hpp>
 
+#include "ktrdr/common/daemon_cli.h"
 #include "ktrdr/common/error.h"
 
 namespace po = boost::program_options;
 
 namespace ktrdr::worker {
-
-static log::Level parse_level(const std::string& s) {
-  if (s == "error") return log::Level::kError;
-  if (s == "warning" || s == "warn") return log::Level::kWarning;
-  if (s == "info") return log::Level::kInfo;
-  if (s == "debug") return log::Level::kDebug;
-  KTRDR_FAIL("log-level \"{}\" is unknown; use error, warning, info or debug", s);
-}
 
 static std::string default_id() {
   char host[256] = {};
@@ -73,26 +64,10 @@ CommandLine parse_command_line(int argc, char** argv) {
       "shutdown-grace-ms", po::value(&s.shutdown_grace_ms)->default_value(s.shutdown_grace_ms),
       "on SIGTERM, how long to wait for the running job to checkpoint and hand back")(
       "log-level", po::value(&level)->default_value(level), "error | warning | info | debug");
-  po::options_description all;
-  all.add(generic).add(opts);
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, all), vm);
-    if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      std::ifstream in(path);
-      KTRDR_REQUIRE(in.good(), "--config {}: cannot open the file", path);
-      po::store(po::parse_config_file(in, opts, false), vm);
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    KTRDR_FAIL("{} (see ktrdr-worker --help)", e.what());
-  }
-  cl.help = vm.count("help") > 0;
-  std::ostringstream os;
-  os << all;
-  cl.help_text = os.str();
-  cl.log_level = parse_level(level);
+  const auto parsed = cli::parse_daemon_command_line(argc, argv, "ktrdr-worker", generic, opts);
+  cl.help = parsed.help;
+  cl.help_text = parsed.help_text;
+  cl.log_level = cli::parse_log_level(level);
   s.worker_id = id.empty() ? default_id() : id;
   if (cl.help) return cl;
   KTRDR_REQUIRE(!j.models_root.empty(),
