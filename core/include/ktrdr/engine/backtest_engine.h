@@ -38,7 +38,8 @@ struct EngineHooks {
   // Every options.progress_every_bars loop bars, and once at the end.
   std::function<void(const ProgressSnapshot&)> on_progress;
   // A self-contained checkpoint blob and the progress at its bar: every checkpoint_every_bars bars or
-  // checkpoint_every_seconds seconds, and on cancellation (the same blob as EngineOutcome::checkpoint).
+  // checkpoint_every_seconds seconds (the bar trigger held back by checkpoint_min_gap_seconds), and on
+  // cancellation (the same blob as EngineOutcome::checkpoint). Built only when due.
   std::function<void(const std::string& blob, const ProgressSnapshot&)> on_checkpoint;
   // Polled every 1024 bars (well under 100 ms); true = stop, write a checkpoint, return kCancelled.
   const std::atomic<bool>* cancel = nullptr;
