@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ktrdr/data/bar_series.h"
@@ -59,6 +60,16 @@ struct IndicatorDef {
 };
 
 const std::vector<IndicatorDef>& registry();
+
+// Moves output columns into the result vector. (`return {a, b};` would copy every column: an
+// initializer_list's elements are const.)
+template <typename... C>
+std::vector<Column> take(C&&... cols) {
+  std::vector<Column> out;
+  out.reserve(sizeof...(C));
+  (out.push_back(std::move(cols)), ...);
+  return out;
+}
 
 // Compute functions, one per canonical type (grouped by family in momentum.cpp, trend.cpp,
 // volatility.cpp, volume.cpp).

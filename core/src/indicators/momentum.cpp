@@ -41,7 +41,7 @@ std::vector<Column> compute_rsi(const ComputeContext& c) {
   }
   if (abs_sum == 0) {
     for (size_t t = period; t < n; ++t) rsi[t] = 50.0;
-    return {rsi};
+    return take(rsi);
   }
   Column gain(n), loss(n);
   for (size_t t = 0; t < n; ++t) {
@@ -71,7 +71,7 @@ std::vector<Column> compute_rsi(const ComputeContext& c) {
       rsi[t] = 100 - (100 / (1 + rs));
     }
   }
-  return {rsi};
+  return take(rsi);
 }
 
 std::vector<Column> compute_roc(const ComputeContext& c) {
@@ -85,7 +85,7 @@ std::vector<Column> compute_roc(const ComputeContext& c) {
     if (std::isinf(v)) v = kNaN;
     out[t] = v;
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_momentum(const ComputeContext& c) {
@@ -94,7 +94,7 @@ std::vector<Column> compute_momentum(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
   Column out(n, kNaN);
   for (size_t t = period; t < n; ++t) out[t] = x[t] - x[t - period];
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_williamsr(const ComputeContext& c) {
@@ -107,7 +107,7 @@ std::vector<Column> compute_williamsr(const ComputeContext& c) {
     const double v = ((hh[t] - c.bars.close[t]) / (hh[t] - ll[t])) * -100;
     out[t] = is_nan(v) ? -50.0 : v;
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_stochastic(const ComputeContext& c) {
@@ -122,9 +122,9 @@ std::vector<Column> compute_stochastic(const ComputeContext& c) {
     const double v = ((c.bars.close[t] - ll[t]) / (hh[t] - ll[t])) * 100;
     raw[t] = is_nan(v) ? 50.0 : v;
   }
-  Column k = sk > 1 ? rolling_mean(raw, sk, 1) : raw;
+  Column k = sk > 1 ? rolling_mean(raw, sk, 1) : std::move(raw);
   Column d = rolling_mean(k, dp, 1);
-  return {std::move(k), std::move(d)};
+  return take(std::move(k), std::move(d));
 }
 
 std::vector<Column> compute_cci(const ComputeContext& c) {
@@ -147,7 +147,7 @@ std::vector<Column> compute_cci(const ComputeContext& c) {
     const double md = pairwise_sum(dev.data(), period) / static_cast<double>(period);
     out[t] = (tp[t] - sma[t]) / (0.015 * md);
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_rvi(const ComputeContext& c) {
@@ -170,7 +170,7 @@ std::vector<Column> compute_rvi(const ComputeContext& c) {
     if (den_sma[t] != 0) rvi[t] = num_sma[t] / den_sma[t];
   }
   Column signal = rolling_mean(rvi, sp, sp);
-  return {std::move(rvi), std::move(signal)};
+  return take(std::move(rvi), std::move(signal));
 }
 
 std::vector<Column> compute_aroon(const ComputeContext& c) {
@@ -193,7 +193,7 @@ std::vector<Column> compute_aroon(const ComputeContext& c) {
     down[t] = ((pd - static_cast<double>(t - imin)) / pd) * 100.0;
   }
   for (size_t t = 0; t < n; ++t) osc[t] = up[t] - down[t];
-  return {std::move(up), std::move(down), std::move(osc)};
+  return take(std::move(up), std::move(down), std::move(osc));
 }
 
 std::vector<Column> compute_fishertransform(const ComputeContext& c) {
@@ -219,7 +219,7 @@ std::vector<Column> compute_fishertransform(const ComputeContext& c) {
   Column fisher = ewm_mean(f, com_from_span(smoothing), false);
   Column signal(n, kNaN);
   for (size_t t = 1; t < n; ++t) signal[t] = fisher[t - 1];
-  return {std::move(fisher), std::move(signal)};
+  return take(std::move(fisher), std::move(signal));
 }
 
 }  // namespace ktrdr::indicators::detail

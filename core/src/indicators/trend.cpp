@@ -20,11 +20,11 @@ Column wilder(std::span<const double> x, int period) {
 
 std::vector<Column> compute_sma(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
-  return {rolling_mean(c.source(), period, period)};
+  return take(rolling_mean(c.source(), period, period));
 }
 
 std::vector<Column> compute_ema(const ComputeContext& c) {
-  return {ewm_mean(c.source(), com_from_span(c.p.i("period")), c.p.b("adjust"))};
+  return take(ewm_mean(c.source(), com_from_span(c.p.i("period")), c.p.b("adjust")));
 }
 
 std::vector<Column> compute_wma(const ComputeContext& c) {
@@ -45,7 +45,7 @@ std::vector<Column> compute_wma(const ComputeContext& c) {
     if (any_nan) continue;  // rolling(window).apply: min_periods = window
     out[t] = pairwise_sum(prod.data(), period) / weights_sum;
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_macd(const ComputeContext& c) {
@@ -58,7 +58,7 @@ std::vector<Column> compute_macd(const ComputeContext& c) {
   Column signal = ewm_mean(line, com_from_span(c.p.i("signal_period")), false);
   Column hist(n);
   for (size_t t = 0; t < n; ++t) hist[t] = line[t] - signal[t];
-  return {std::move(line), std::move(signal), std::move(hist)};
+  return take(std::move(line), std::move(signal), std::move(hist));
 }
 
 std::vector<Column> compute_adx(const ComputeContext& c) {
@@ -92,7 +92,7 @@ std::vector<Column> compute_adx(const ComputeContext& c) {
     }
   }
   Column adx = wilder(dx, period);
-  return {std::move(adx), std::move(di_plus), std::move(di_minus)};
+  return take(std::move(adx), std::move(di_plus), std::move(di_minus));
 }
 
 std::vector<Column> compute_parabolicsar(const ComputeContext& c) {
@@ -104,7 +104,7 @@ std::vector<Column> compute_parabolicsar(const ComputeContext& c) {
   const auto& cl = c.bars.close;
   const size_t n = c.bars.size();
   Column sar(n, kNaN);
-  if (n < 2) return {sar};
+  if (n < 2) return take(sar);
   bool up = cl[1] > cl[0];
   double ep = up ? h[1] : l[1];
   double af = initial_af;
@@ -140,7 +140,7 @@ std::vector<Column> compute_parabolicsar(const ComputeContext& c) {
     }
     sar[t] = s;
   }
-  return {sar};
+  return take(sar);
 }
 
 std::vector<Column> compute_ichimoku(const ComputeContext& c) {
@@ -158,7 +158,8 @@ std::vector<Column> compute_ichimoku(const ComputeContext& c) {
   Column senkou_a(n);
   for (size_t t = 0; t < n; ++t) senkou_a[t] = (tenkan[t] + kijun[t]) / 2;
   Column chikou(c.bars.close.begin(), c.bars.close.end());
-  return {std::move(tenkan), std::move(kijun), std::move(senkou_a), std::move(senkou_b), std::move(chikou)};
+  return take(std::move(tenkan), std::move(kijun), std::move(senkou_a), std::move(senkou_b),
+              std::move(chikou));
 }
 
 std::vector<Column> compute_supertrend(const ComputeContext& c) {
@@ -182,7 +183,7 @@ std::vector<Column> compute_supertrend(const ComputeContext& c) {
   if (!c.ktrdr_compat) {
     while (first < n && is_nan(atr[first])) ++first;
   }
-  if (first >= n) return {trend, direction};
+  if (first >= n) return take(trend, direction);
   Column fu(n, kNaN), fl(n, kNaN);
   fu[first] = upper[first];
   fl[first] = lower[first];
@@ -200,7 +201,7 @@ std::vector<Column> compute_supertrend(const ComputeContext& c) {
     trend[t] = dir == 1 ? fl[t] : fu[t];
     direction[t] = dir;
   }
-  return {trend, direction};
+  return take(trend, direction);
 }
 
 std::vector<Column> compute_zigzag(const ComputeContext& c) {
@@ -208,7 +209,7 @@ std::vector<Column> compute_zigzag(const ComputeContext& c) {
   const double threshold = c.p.f("threshold");
   const size_t n = x.size();
   Column out(n, kNaN);
-  if (n == 0) return {out};
+  if (n == 0) return take(out);
   // Track the current swing; a reversal beyond `threshold` confirms the previous extreme. Extending a
   // swing erases the earlier extreme (the reference's look-ahead).
   size_t last_pivot = 0;
@@ -245,7 +246,7 @@ std::vector<Column> compute_zigzag(const ComputeContext& c) {
       }
     }
   }
-  return {out};
+  return take(out);
 }
 
 }  // namespace ktrdr::indicators::detail

@@ -39,7 +39,7 @@ Column bollinger_upper_lower(std::span<const double> x, int period, double mult,
 
 Column keltner_upper_lower(const BarSeries& bars, int period, int atr_period, double mult, Column* middle,
                            Column* lower) {
-  const Column ema = ewm_mean(bars.close, com_from_span(period), false);
+  Column ema = ewm_mean(bars.close, com_from_span(period), false);
   const size_t ap = static_cast<size_t>(atr_period);
   const Column atr = rolling_mean(true_range(bars.high, bars.low, bars.close), ap, ap);
   const size_t n = bars.size();
@@ -49,20 +49,20 @@ Column keltner_upper_lower(const BarSeries& bars, int period, int atr_period, do
     up[t] = ema[t] + band;
     lo[t] = ema[t] - band;
   }
-  if (middle) *middle = ema;
+  if (middle) *middle = std::move(ema);
   if (lower) *lower = std::move(lo);
   return up;
 }
 
 std::vector<Column> compute_atr(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
-  return {rolling_mean(true_range(c.bars.high, c.bars.low, c.bars.close), period, period)};
+  return take(rolling_mean(true_range(c.bars.high, c.bars.low, c.bars.close), period, period));
 }
 
 std::vector<Column> compute_bollingerbands(const ComputeContext& c) {
   Column mid, lo;
   Column up = bollinger_upper_lower(c.source(), c.p.i("period"), c.p.f("multiplier"), &mid, &lo);
-  return {std::move(up), std::move(mid), std::move(lo)};
+  return take(std::move(up), std::move(mid), std::move(lo));
 }
 
 std::vector<Column> compute_bollingerbandwidth(const ComputeContext& c) {
@@ -71,14 +71,14 @@ std::vector<Column> compute_bollingerbandwidth(const ComputeContext& c) {
   const size_t n = up.size();
   Column out(n);
   for (size_t t = 0; t < n; ++t) out[t] = std::fabs(mid[t]) > 1e-10 ? (up[t] - lo[t]) / mid[t] : 0.0;
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_keltnerchannels(const ComputeContext& c) {
   Column mid, lo;
   Column up =
       keltner_upper_lower(c.bars, c.p.i("period"), c.p.i("atr_period"), c.p.f("multiplier"), &mid, &lo);
-  return {std::move(up), std::move(mid), std::move(lo)};
+  return take(std::move(up), std::move(mid), std::move(lo));
 }
 
 std::vector<Column> compute_donchianchannels(const ComputeContext& c) {
@@ -88,7 +88,7 @@ std::vector<Column> compute_donchianchannels(const ComputeContext& c) {
   const size_t n = up.size();
   Column mid(n);
   for (size_t t = 0; t < n; ++t) mid[t] = (up[t] + lo[t]) / 2;
-  return {std::move(up), std::move(mid), std::move(lo)};
+  return take(std::move(up), std::move(mid), std::move(lo));
 }
 
 std::vector<Column> compute_squeezeintensity(const ComputeContext& c) {
@@ -106,7 +106,7 @@ std::vector<Column> compute_squeezeintensity(const ComputeContext& c) {
     out[t] =
         std::fabs(r) > 1e-10 ? np_max(0, np_min((kc_up[t] - bb_up[t]) / r, (bb_lo[t] - kc_lo[t]) / r)) : 0.0;
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_distancefromma(const ComputeContext& c) {
@@ -126,7 +126,7 @@ std::vector<Column> compute_distancefromma(const ComputeContext& c) {
       out[t] = ((x[t] - ma[t]) / ma[t]) * 100;
     }
   }
-  return {out};
+  return take(out);
 }
 
 }  // namespace ktrdr::indicators::detail

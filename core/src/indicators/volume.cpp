@@ -40,7 +40,7 @@ std::vector<Column> compute_obv(const ComputeContext& c) {
       obv[t] = obv[t - 1];
     }
   }
-  return {obv};
+  return take(obv);
 }
 
 std::vector<Column> compute_vwap(const ComputeContext& c) {
@@ -74,7 +74,7 @@ std::vector<Column> compute_vwap(const ComputeContext& c) {
     const double v = den[t] == 0 ? kNaN : num[t] / den[t];
     out[t] = std::isinf(v) ? kNaN : v;
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_mfi(const ComputeContext& c) {
@@ -105,7 +105,7 @@ std::vector<Column> compute_mfi(const ComputeContext& c) {
       out[t] = 100 - 100 / (1 + pos / neg);
     }
   }
-  return {out};
+  return take(out);
 }
 
 std::vector<Column> compute_cmf(const ComputeContext& c) {
@@ -134,8 +134,8 @@ std::vector<Column> compute_cmf(const ComputeContext& c) {
     above[t] = cmf[t] > 0 ? 1.0 : 0.0;
     below[t] = cmf[t] < 0 ? 1.0 : 0.0;
   }
-  return {std::move(cmf),    std::move(mfm),  std::move(mfv),   std::move(momentum),
-          std::move(signal), std::move(hist), std::move(above), std::move(below)};
+  return take(std::move(cmf), std::move(mfm), std::move(mfv), std::move(momentum), std::move(signal),
+              std::move(hist), std::move(above), std::move(below));
 }
 
 std::vector<Column> compute_adline(const ComputeContext& c) {
@@ -165,7 +165,7 @@ std::vector<Column> compute_adline(const ComputeContext& c) {
   for (size_t t = 21; t < n; ++t) mom[t] = line[t] - line[t - 21];
   const Column mean50 = rolling_mean(line, 50, 20);
   for (size_t t = 0; t < n; ++t) rs[t] = (line[t] / mean50[t] - 1) * 100;
-  return {std::move(line), std::move(mfm), std::move(mfv), std::move(roc), std::move(mom), std::move(rs)};
+  return take(std::move(line), std::move(mfm), std::move(mfv), std::move(roc), std::move(mom), std::move(rs));
 }
 
 std::vector<Column> compute_volumeratio(const ComputeContext& c) {
@@ -175,7 +175,7 @@ std::vector<Column> compute_volumeratio(const ComputeContext& c) {
   const size_t n = v.size();
   Column out(n);
   for (size_t t = 0; t < n; ++t) out[t] = std::fabs(sma[t]) > 1e-10 ? v[t] / sma[t] : 1.0;
-  return {out};
+  return take(out);
 }
 
 }  // namespace ktrdr::indicators::detail
