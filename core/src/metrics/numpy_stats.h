@@ -6,29 +6,12 @@
 #include <cmath>
 #include <cstddef>
 
+#include "ktrdr/indicators/series_ops.h"
+
 namespace ktrdr::metrics::detail {
 
-inline double pairwise_sum(const double* a, size_t n) {
-  if (n < 8) {
-    double res = 0.0;
-    for (size_t i = 0; i < n; ++i) res += a[i];
-    return res;
-  }
-  if (n <= 128) {
-    double r[8];
-    for (size_t j = 0; j < 8; ++j) r[j] = a[j];
-    size_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (size_t j = 0; j < 8; ++j) r[j] += a[i + j];
-    }
-    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) res += a[i];
-    return res;
-  }
-  size_t n2 = n / 2;
-  n2 -= n2 % 8;
-  return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
-}
+// numpy.sum's pairwise summation: one implementation for the project, in the indicators' primitives.
+using indicators::pairwise_sum;
 
 inline double np_mean(const double* a, size_t n) {
   return pairwise_sum(a, n) / static_cast<double>(n);
