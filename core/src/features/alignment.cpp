@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "ktrdr/common/error.h"
+#include "ktrdr/indicators/series_ops.h"
 
 namespace ktrdr::features {
 
@@ -47,7 +48,7 @@ void fill_backward_forward_zero(std::vector<double>& values) {
 
 std::vector<double> align_column(const std::vector<double>& values, const std::vector<int64_t>& index,
                                  AlignmentMode mode) {
-  std::vector<double> out(index.size());
+  std::vector<double> out = indicators::new_column(index.size());
   bool any_nan = false;
   for (size_t i = 0; i < index.size(); ++i) {
     out[i] = index[i] < 0 ? NAN : values[static_cast<size_t>(index[i])];

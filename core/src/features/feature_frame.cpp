@@ -8,6 +8,7 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/data/ohlcv_loader.h"
 #include "ktrdr/features/alignment.h"
+#include "ktrdr/indicators/series_ops.h"
 
 namespace ktrdr::features {
 
@@ -21,6 +22,16 @@ std::string join(const std::vector<std::string>& items, size_t limit = 0) {
     out += items[i];
   }
   if (n < items.size()) out += fmt::format(", ... ({} more)", items.size() - n);
+  return out;
+}
+
+// A copy of `src` whose storage asks for huge pages before it is touched (see indicators::new_column).
+template <typename T>
+std::vector<T> copy_column(const std::vector<T>& src) {
+  std::vector<T> out;
+  out.reserve(src.size());
+  indicators::advise_huge_pages(out.data(), src.size() * sizeof(T));
+  out.assign(src.begin(), src.end());
   return out;
 }
 
@@ -107,7 +118,7 @@ FeatureFrame compute_features(const config::StrategyConfig& strategy,
   FeatureFrame frame;
   const std::string base = pick_base(strategy, data, base_timeframe);
   const BarSeries& base_bars = data.at(base);
-  frame.ts_ns = base_bars.ts_ns;
+  frame.ts_ns = copy_column(base_bars.ts_ns);
 
   // Timeframes: the strategy's order first, then any other data key.
   std::vector<std::string> tfs;
@@ -174,10 +185,10 @@ FeatureFrame compute_features(const config::StrategyConfig& strategy,
     std::vector<double> column;
     if (r.set != nullptr) {
       input = &cache.column(r.tf, r.set->indicator);
-      column.resize(input->size());
+      column = indicators::new_column(input->size());
       r.set->memberships[r.membership].function.evaluate(input->data(), input->size(), column.data());
     } else {
-      column = cache.column(r.tf, r.raw->raw_indicator);
+      column = copy_column(cache.column(r.tf, r.raw->raw_indicator));
       auto p = normalization.find(name);
       if (p != normalization.end()) {
         if (!normalize_column(column, p->second)) {
@@ -212,11 +223,11 @@ FeatureFrame compute_features(const config::StrategyConfig& strategy,
       if (r.multi_output) {
         for (const auto& o : r.outputs) {
           frame.indicator_names.push_back(prefix + "." + o.name);
-          frame.indicator_columns.push_back(o.values);
+          frame.indicator_columns.push_back(copy_column(o.values));
         }
       }
       frame.indicator_names.push_back(prefix);  // single output, or the primary alias (last)
-      frame.indicator_columns.push_back(r.outputs.front().values);
+      frame.indicator_columns.push_back(copy_column(r.outputs.front().values));
     }
   }
   return frame;
@@ -227,17 +238,27 @@ FeatureMatrix to_matrix(const FeatureFrame& frame) {
   m.rows = frame.rows();
   m.cols = frame.cols();
   m.names = frame.names;
-  m.values.resize(m.rows * m.cols);
   std::vector<const double*> src(m.cols);
   for (size_t j = 0; j < m.cols; ++j) {
     KTRDR_REQUIRE(frame.columns[j].size() == m.rows, "feature {} has {} rows, expected {}", frame.names[j],
                   frame.columns[j].size(), m.rows);
     src[j] = frame.columns[j].data();
   }
-  // Row by row: sequential writes, one sequential read stream per column.
-  float* out = m.values.data();
-  for (size_t i = 0; i < m.rows; ++i) {
-    for (size_t j = 0; j < m.cols; ++j) *out++ = static_cast<float>(src[j][i]);
+  // The buffer is written once (no zero-fill first), in huge pages where the kernel allows: on a VM the
+  // page faults of a fresh 4 KB-paged buffer cost more than the conversion itself.
+  m.values.reserve(m.rows * m.cols);
+  indicators::advise_huge_pages(m.values.data(), m.rows * m.cols * sizeof(float));
+  // Blocks of rows converted into a small buffer (sequential reads per column), then appended.
+  constexpr size_t kBlockRows = 256;
+  std::vector<float> block(kBlockRows * m.cols);
+  for (size_t i0 = 0; i0 < m.rows; i0 += kBlockRows) {
+    const size_t rows = std::min(kBlockRows, m.rows - i0);
+    for (size_t j = 0; j < m.cols; ++j) {
+      const double* col = src[j] + i0;
+      for (size_t r = 0; r < rows; ++r) block[r * m.cols + j] = static_cast<float>(col[r]);
+    }
+    m.values.insert(m.values.end(), block.begin(),
+                    block.begin() + static_cast<std::ptrdiff_t>(rows * m.cols));
   }
   return m;
 }

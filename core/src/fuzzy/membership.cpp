@@ -1,6 +1,7 @@
 // Membership functions, reference §4 scalar path.
 #include "ktrdr/fuzzy/membership.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -111,7 +112,68 @@ double MembershipFunction::evaluate(double x) const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+// One loop per type with the parameters and denominators hoisted: the same operations, in the same order,
+// as the scalar evaluate() above (bit-identical results).
 void MembershipFunction::evaluate(const double* x, size_t n, double* out) const {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  const auto& p = params_;
+  switch (type_) {
+    case MembershipType::kTriangular: {
+      const double a = p[0], b = p[1], c = p[2];
+      const double left = std::max(b - a, kEps), right = std::max(c - b, kEps);
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x[i];
+        double r;
+        if (std::isnan(v)) {
+          r = kNaN;
+        } else if (v == b) {
+          r = 1.0;
+        } else if (v <= a || v >= c) {
+          r = 0.0;
+        } else if (v < b) {
+          r = (v - a) / left;
+        } else {
+          r = (c - v) / right;
+        }
+        out[i] = r;
+      }
+      return;
+    }
+    case MembershipType::kTrapezoidal: {
+      const double a = p[0], b = p[1], c = p[2], d = p[3];
+      const double left = std::max(b - a, kEps), right = std::max(d - c, kEps);
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x[i];
+        double r;
+        if (std::isnan(v)) {
+          r = kNaN;
+        } else if (v <= a || v >= d) {
+          r = 0.0;
+        } else if (v < b) {
+          r = (v - a) / left;
+        } else if (v <= c) {
+          r = 1.0;
+        } else {
+          r = (d - v) / right;
+        }
+        out[i] = r;
+      }
+      return;
+    }
+    case MembershipType::kGaussian: {
+      const double mu = p[0], sigma = p[1];
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x[i];
+        if (std::isnan(v)) {
+          out[i] = kNaN;
+        } else {
+          const double z = (v - mu) / sigma;
+          out[i] = std::exp(-0.5 * z * z);
+        }
+      }
+      return;
+    }
+  }
   for (size_t i = 0; i < n; ++i) out[i] = evaluate(x[i]);
 }
 

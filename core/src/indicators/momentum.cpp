@@ -32,8 +32,8 @@ std::vector<Column> compute_rsi(const ComputeContext& c) {
   const auto x = c.source();
   const size_t n = x.size();
   const size_t period = static_cast<size_t>(c.p.i("period"));
-  Column rsi(n, kNaN);
-  Column delta(n, kNaN);
+  Column rsi = new_column(n, kNaN);
+  Column delta = new_column(n, kNaN);
   for (size_t t = 1; t < n; ++t) delta[t] = x[t] - x[t - 1];
   double abs_sum = 0.0;  // only compared with 0: order does not matter
   for (size_t t = 1; t < n; ++t) {
@@ -43,7 +43,7 @@ std::vector<Column> compute_rsi(const ComputeContext& c) {
     for (size_t t = period; t < n; ++t) rsi[t] = 50.0;
     return take(rsi);
   }
-  Column gain(n), loss(n);
+  Column gain = new_column(n), loss = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double d = delta[t];
     gain[t] = d < 0 ? 0.0 : d;             // NaN stays NaN
@@ -78,7 +78,7 @@ std::vector<Column> compute_roc(const ComputeContext& c) {
   const auto x = c.source();
   const size_t n = x.size();
   const size_t period = static_cast<size_t>(c.p.i("period"));
-  Column out(n, kNaN);
+  Column out = new_column(n, kNaN);
   for (size_t t = period; t < n; ++t) {
     const double prev = x[t - period];
     double v = ((x[t] - prev) / prev) * 100;
@@ -92,7 +92,7 @@ std::vector<Column> compute_momentum(const ComputeContext& c) {
   const auto x = c.source();
   const size_t n = x.size();
   const size_t period = static_cast<size_t>(c.p.i("period"));
-  Column out(n, kNaN);
+  Column out = new_column(n, kNaN);
   for (size_t t = period; t < n; ++t) out[t] = x[t] - x[t - period];
   return take(out);
 }
@@ -102,7 +102,7 @@ std::vector<Column> compute_williamsr(const ComputeContext& c) {
   const Column hh = rolling_max(c.bars.high, period, period);
   const Column ll = rolling_min(c.bars.low, period, period);
   const size_t n = c.bars.size();
-  Column out(n);
+  Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double v = ((hh[t] - c.bars.close[t]) / (hh[t] - ll[t])) * -100;
     out[t] = is_nan(v) ? -50.0 : v;
@@ -117,7 +117,7 @@ std::vector<Column> compute_stochastic(const ComputeContext& c) {
   const Column hh = rolling_max(c.bars.high, kp, kp);
   const Column ll = rolling_min(c.bars.low, kp, kp);
   const size_t n = c.bars.size();
-  Column raw(n);
+  Column raw = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double v = ((c.bars.close[t] - ll[t]) / (hh[t] - ll[t])) * 100;
     raw[t] = is_nan(v) ? 50.0 : v;
@@ -130,10 +130,10 @@ std::vector<Column> compute_stochastic(const ComputeContext& c) {
 std::vector<Column> compute_cci(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
   const size_t n = c.bars.size();
-  Column tp(n);
+  Column tp = new_column(n);
   for (size_t t = 0; t < n; ++t) tp[t] = (c.bars.high[t] + c.bars.low[t] + c.bars.close[t]) / 3;
   const Column sma = rolling_mean(tp, period, period);
-  Column out(n, kNaN);
+  Column out = new_column(n, kNaN);
   std::vector<double> dev(period);
   for (size_t t = 0; t < n; ++t) {
     if (t + 1 < period || is_nan(sma[t])) continue;
@@ -154,7 +154,7 @@ std::vector<Column> compute_rvi(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
   const size_t sp = static_cast<size_t>(c.p.i("signal_period"));
   const size_t n = c.bars.size();
-  Column co(n), hl(n), num(n, kNaN), den(n, kNaN);
+  Column co = new_column(n), hl = new_column(n), num = new_column(n, kNaN), den = new_column(n, kNaN);
   for (size_t t = 0; t < n; ++t) {
     co[t] = c.bars.close[t] - c.bars.open[t];
     hl[t] = c.bars.high[t] - c.bars.low[t];
@@ -165,7 +165,7 @@ std::vector<Column> compute_rvi(const ComputeContext& c) {
   }
   const Column num_sma = rolling_mean(num, period, period);
   const Column den_sma = rolling_mean(den, period, period);
-  Column rvi(n, kNaN);
+  Column rvi = new_column(n, kNaN);
   for (size_t t = 0; t < n; ++t) {
     if (den_sma[t] != 0) rvi[t] = num_sma[t] / den_sma[t];
   }
@@ -178,7 +178,7 @@ std::vector<Column> compute_aroon(const ComputeContext& c) {
   const size_t n = c.bars.size();
   const auto& h = c.bars.high;
   const auto& l = c.bars.low;
-  Column up(n, kNaN), down(n, kNaN), osc(n, kNaN);
+  Column up = new_column(n, kNaN), down = new_column(n, kNaN), osc = new_column(n, kNaN);
   const double pd = static_cast<double>(period);
   for (size_t t = period - 1; t < n; ++t) {
     const size_t s = t + 1 - period;
@@ -200,11 +200,11 @@ std::vector<Column> compute_fishertransform(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
   const int smoothing = c.p.i("smoothing");
   const size_t n = c.bars.size();
-  Column med(n);
+  Column med = new_column(n);
   for (size_t t = 0; t < n; ++t) med[t] = (c.bars.high[t] + c.bars.low[t]) / 2;
   const Column hh = rolling_max(c.bars.high, period, period);
   const Column ll = rolling_min(c.bars.low, period, period);
-  Column f(n);
+  Column f = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double range = hh[t] - ll[t];
     double v;
@@ -217,7 +217,7 @@ std::vector<Column> compute_fishertransform(const ComputeContext& c) {
     f[t] = 0.5 * std::log((1 + v) / (1 - v));
   }
   Column fisher = ewm_mean(f, com_from_span(smoothing), false);
-  Column signal(n, kNaN);
+  Column signal = new_column(n, kNaN);
   for (size_t t = 1; t < n; ++t) signal[t] = fisher[t - 1];
   return take(std::move(fisher), std::move(signal));
 }

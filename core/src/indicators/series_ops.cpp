@@ -2,9 +2,12 @@
 // numpy's pairwise summation. The order of every floating-point operation follows the originals.
 #include "ktrdr/indicators/series_ops.h"
 
+#include <sys/mman.h>
+
 #include <cmath>
-#include <deque>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace ktrdr::indicators {
 namespace {
@@ -57,7 +60,7 @@ struct KahanRun {
 template <typename Calc>
 Column kahan_rolling(std::span<const double> x, size_t window, Calc calc) {
   const size_t n = x.size();
-  Column out(n);
+  Column out = new_column(n);
   KahanRun run;
   size_t prev_s = 0, prev_e = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -77,30 +80,67 @@ Column kahan_rolling(std::span<const double> x, size_t window, Calc calc) {
   return out;
 }
 
-Column rolling_extreme(std::span<const double> x, size_t window, size_t min_periods, bool is_max) {
+template <bool kIsMax>
+Column rolling_extreme(std::span<const double> x, size_t window, size_t min_periods) {
   const size_t n = x.size();
-  Column out(n);
-  std::deque<size_t> dq;  // indices of non-NaN values, monotonic
+  Column out = new_column(n);
+  // pandas' monotonic deque of indices of non-NaN values, kept in a ring of window + 1 slots (an index
+  // leaves once it is `window` bars old, so no more are ever held).
+  const size_t cap = window + 1;
+  std::vector<size_t> ring(cap);
+  size_t head = 0, tail = 0, size = 0;  // front ring[head]; the back is just before ring[tail]
   size_t nobs = 0;
+  const size_t minp = min_periods == 0 ? 1 : min_periods;
   for (size_t i = 0; i < n; ++i) {
     const double v = x[i];
     if (v == v) {
       ++nobs;
-      while (!dq.empty() && (is_max ? x[dq.back()] <= v : x[dq.back()] >= v)) dq.pop_back();
-      dq.push_back(i);
+      while (size != 0) {
+        const size_t back = tail == 0 ? cap - 1 : tail - 1;
+        if (!(kIsMax ? x[ring[back]] <= v : x[ring[back]] >= v)) break;
+        tail = back;
+        --size;
+      }
+      ring[tail] = i;
+      tail = tail + 1 == cap ? 0 : tail + 1;
+      ++size;
     }
     if (i >= window) {
       const size_t gone = i - window;
       if (x[gone] == x[gone]) --nobs;
-      while (!dq.empty() && dq.front() <= gone) dq.pop_front();
+      while (size != 0 && ring[head] <= gone) {
+        head = head + 1 == cap ? 0 : head + 1;
+        --size;
+      }
     }
-    const size_t minp = min_periods == 0 ? 1 : min_periods;
-    out[i] = (nobs >= minp && !dq.empty()) ? x[dq.front()] : kNaN;
+    out[i] = (nobs >= minp && size != 0) ? x[ring[head]] : kNaN;
   }
   return out;
 }
 
 }  // namespace
+
+void advise_huge_pages(const void* p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  if (bytes < 2 * kHuge) return;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  // Advisory only: failure (no THP support) changes nothing.
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+Column new_column(size_t n, double fill) {
+  Column c;
+  c.reserve(n);
+  advise_huge_pages(c.data(), n * sizeof(double));
+  c.resize(n, fill);
+  return c;
+}
 
 Column rolling_mean(std::span<const double> x, size_t window, size_t min_periods) {
   const long long minp = static_cast<long long>(min_periods);
@@ -134,7 +174,7 @@ Column rolling_sum(std::span<const double> x, size_t window, size_t min_periods)
 
 Column rolling_var(std::span<const double> x, size_t window, size_t min_periods, int ddof) {
   const size_t n = x.size();
-  Column out(n);
+  Column out = new_column(n);
   const double minp = static_cast<double>(min_periods == 0 ? 1 : min_periods);
   double mean = 0, ssqdm = 0, nobs = 0, comp_add = 0, comp_remove = 0, prev_value = 0;
   long long same_run = 0;
@@ -210,10 +250,10 @@ Column rolling_std(std::span<const double> x, size_t window, size_t min_periods,
 }
 
 Column rolling_max(std::span<const double> x, size_t window, size_t min_periods) {
-  return rolling_extreme(x, window, min_periods, true);
+  return rolling_extreme<true>(x, window, min_periods);
 }
 Column rolling_min(std::span<const double> x, size_t window, size_t min_periods) {
-  return rolling_extreme(x, window, min_periods, false);
+  return rolling_extreme<false>(x, window, min_periods);
 }
 
 double com_from_span(double span) {
@@ -225,7 +265,7 @@ double com_from_alpha(double alpha) {
 
 Column ewm_mean(std::span<const double> x, double com, bool adjust) {
   const size_t n = x.size();
-  Column out(n);
+  Column out = new_column(n);
   if (n == 0) return out;
   const double alpha = 1. / (1. + com);
   const double old_wt_factor = 1. - alpha;
@@ -286,7 +326,7 @@ double pairwise_sum(const double* a, size_t n) {
 
 Column true_range(std::span<const double> high, std::span<const double> low, std::span<const double> close) {
   const size_t n = high.size();
-  Column tr(n);
+  Column tr = new_column(n);
   for (size_t i = 0; i < n; ++i) {
     const double a = high[i] - low[i];
     if (i == 0) {

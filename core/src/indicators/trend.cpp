@@ -33,7 +33,7 @@ std::vector<Column> compute_wma(const ComputeContext& c) {
   const size_t n = x.size();
   // np.arange(1, period+1).sum() is an integer; weights * x promotes to float64.
   const double weights_sum = static_cast<double>(period * (period + 1) / 2);
-  Column out(n, kNaN);
+  Column out = new_column(n, kNaN);
   std::vector<double> prod(period);
   for (size_t t = period - 1; t < n; ++t) {
     const size_t s = t + 1 - period;
@@ -53,10 +53,10 @@ std::vector<Column> compute_macd(const ComputeContext& c) {
   const Column fast = ewm_mean(x, com_from_span(c.p.i("fast_period")), false);
   const Column slow = ewm_mean(x, com_from_span(c.p.i("slow_period")), false);
   const size_t n = x.size();
-  Column line(n);
+  Column line = new_column(n);
   for (size_t t = 0; t < n; ++t) line[t] = fast[t] - slow[t];
   Column signal = ewm_mean(line, com_from_span(c.p.i("signal_period")), false);
-  Column hist(n);
+  Column hist = new_column(n);
   for (size_t t = 0; t < n; ++t) hist[t] = line[t] - signal[t];
   return take(std::move(line), std::move(signal), std::move(hist));
 }
@@ -67,7 +67,7 @@ std::vector<Column> compute_adx(const ComputeContext& c) {
   const auto& l = c.bars.low;
   const size_t n = c.bars.size();
   const Column tr = true_range(h, l, c.bars.close);
-  Column dm_plus(n, 0.0), dm_minus(n, 0.0);
+  Column dm_plus = new_column(n, 0.0), dm_minus = new_column(n, 0.0);
   for (size_t t = 1; t < n; ++t) {
     const double up = h[t] - h[t - 1];
     const double dn = l[t - 1] - l[t];
@@ -77,7 +77,7 @@ std::vector<Column> compute_adx(const ComputeContext& c) {
   const Column trs = wilder(tr, period);
   const Column dps = wilder(dm_plus, period);
   const Column dms = wilder(dm_minus, period);
-  Column di_plus(n, 0.0), di_minus(n, 0.0), dx(n, 0.0);
+  Column di_plus = new_column(n, 0.0), di_minus = new_column(n, 0.0), dx = new_column(n, 0.0);
   for (size_t t = 0; t < n; ++t) {
     if (trs[t] != 0) {
       const double p = (dps[t] / trs[t]) * 100;
@@ -103,7 +103,7 @@ std::vector<Column> compute_parabolicsar(const ComputeContext& c) {
   const auto& l = c.bars.low;
   const auto& cl = c.bars.close;
   const size_t n = c.bars.size();
-  Column sar(n, kNaN);
+  Column sar = new_column(n, kNaN);
   if (n < 2) return take(sar);
   bool up = cl[1] > cl[0];
   double ep = up ? h[1] : l[1];
@@ -148,14 +148,14 @@ std::vector<Column> compute_ichimoku(const ComputeContext& c) {
   auto mid = [&](size_t period) {
     const Column hh = rolling_max(c.bars.high, period, period);
     const Column ll = rolling_min(c.bars.low, period, period);
-    Column m(n);
+    Column m = new_column(n);
     for (size_t t = 0; t < n; ++t) m[t] = (hh[t] + ll[t]) / 2;
     return m;
   };
   Column tenkan = mid(static_cast<size_t>(c.p.i("tenkan_period")));
   Column kijun = mid(static_cast<size_t>(c.p.i("kijun_period")));
   Column senkou_b = mid(static_cast<size_t>(c.p.i("senkou_b_period")));
-  Column senkou_a(n);
+  Column senkou_a = new_column(n);
   for (size_t t = 0; t < n; ++t) senkou_a[t] = (tenkan[t] + kijun[t]) / 2;
   Column chikou(c.bars.close.begin(), c.bars.close.end());
   return take(std::move(tenkan), std::move(kijun), std::move(senkou_a), std::move(senkou_b),
@@ -170,13 +170,13 @@ std::vector<Column> compute_supertrend(const ComputeContext& c) {
   const auto& cl = c.bars.close;
   const size_t n = c.bars.size();
   const Column atr = rolling_mean(true_range(h, l, cl), period, period);
-  Column upper(n), lower(n);
+  Column upper = new_column(n), lower = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double median = (h[t] + l[t]) / 2;
     upper[t] = median + (mult * atr[t]);
     lower[t] = median - (mult * atr[t]);
   }
-  Column trend(n, kNaN), direction(n, kNaN);
+  Column trend = new_column(n, kNaN), direction = new_column(n, kNaN);
   // ktrdr_compat: the reference seeds the final bands at bar 0, inside the ATR warm-up; NaN comparisons then
   // keep them NaN forever. Corrected: seed at the first bar with a valid ATR.
   size_t first = 0;
@@ -184,7 +184,7 @@ std::vector<Column> compute_supertrend(const ComputeContext& c) {
     while (first < n && is_nan(atr[first])) ++first;
   }
   if (first >= n) return take(trend, direction);
-  Column fu(n, kNaN), fl(n, kNaN);
+  Column fu = new_column(n, kNaN), fl = new_column(n, kNaN);
   fu[first] = upper[first];
   fl[first] = lower[first];
   for (size_t t = first + 1; t < n; ++t) {
@@ -208,7 +208,7 @@ std::vector<Column> compute_zigzag(const ComputeContext& c) {
   const auto x = c.source();
   const double threshold = c.p.f("threshold");
   const size_t n = x.size();
-  Column out(n, kNaN);
+  Column out = new_column(n, kNaN);
   if (n == 0) return take(out);
   // Track the current swing; a reversal beyond `threshold` confirms the previous extreme. Extending a
   // swing erases the earlier extreme (the reference's look-ahead).

@@ -27,7 +27,7 @@ Column bollinger_upper_lower(std::span<const double> x, int period, double mult,
   Column mid = rolling_mean(x, p, p);
   const Column sd = rolling_std(x, p, p, 1);
   const size_t n = x.size();
-  Column up(n), lo(n);
+  Column up = new_column(n), lo = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     up[t] = mid[t] + (mult * sd[t]);
     lo[t] = mid[t] - (mult * sd[t]);
@@ -43,7 +43,7 @@ Column keltner_upper_lower(const BarSeries& bars, int period, int atr_period, do
   const size_t ap = static_cast<size_t>(atr_period);
   const Column atr = rolling_mean(true_range(bars.high, bars.low, bars.close), ap, ap);
   const size_t n = bars.size();
-  Column up(n), lo(n);
+  Column up = new_column(n), lo = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double band = mult * atr[t];
     up[t] = ema[t] + band;
@@ -69,7 +69,7 @@ std::vector<Column> compute_bollingerbandwidth(const ComputeContext& c) {
   Column mid, lo;
   const Column up = bollinger_upper_lower(c.source(), c.p.i("period"), c.p.f("multiplier"), &mid, &lo);
   const size_t n = up.size();
-  Column out(n);
+  Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) out[t] = std::fabs(mid[t]) > 1e-10 ? (up[t] - lo[t]) / mid[t] : 0.0;
   return take(out);
 }
@@ -86,7 +86,7 @@ std::vector<Column> compute_donchianchannels(const ComputeContext& c) {
   Column up = rolling_max(c.bars.high, period, period);
   Column lo = rolling_min(c.bars.low, period, period);
   const size_t n = up.size();
-  Column mid(n);
+  Column mid = new_column(n);
   for (size_t t = 0; t < n; ++t) mid[t] = (up[t] + lo[t]) / 2;
   return take(std::move(up), std::move(mid), std::move(lo));
 }
@@ -100,7 +100,7 @@ std::vector<Column> compute_squeezeintensity(const ComputeContext& c) {
   const Column kc_up =
       keltner_upper_lower(c.bars, c.p.i("kc_period"), 10, c.p.f("kc_multiplier"), nullptr, &kc_lo);
   const size_t n = bb_up.size();
-  Column out(n);
+  Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double r = kc_up[t] - kc_lo[t];
     out[t] =
@@ -116,7 +116,7 @@ std::vector<Column> compute_distancefromma(const ComputeContext& c) {
                         ? ewm_mean(x, com_from_span(period), true)
                         : rolling_mean(x, static_cast<size_t>(period), static_cast<size_t>(period));
   const size_t n = x.size();
-  Column out(n);
+  Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     if (is_nan(ma[t])) {
       out[t] = kNaN;

@@ -16,7 +16,7 @@ inline bool is_nan(double v) {
 // Money-flow multiplier ((C-L) - (H-C)) / (H-L), 0 where H == L.
 Column mf_multiplier(const BarSeries& b) {
   const size_t n = b.size();
-  Column m(n);
+  Column m = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double range = b.high[t] - b.low[t];
     m[t] = range == 0 ? 0.0 : ((b.close[t] - b.low[t]) - (b.high[t] - b.close[t])) / range;
@@ -29,7 +29,7 @@ std::vector<Column> compute_obv(const ComputeContext& c) {
   const auto& cl = c.bars.close;
   const auto& v = c.bars.volume;
   const size_t n = c.bars.size();
-  Column obv(n, 0.0);
+  Column obv = new_column(n, 0.0);
   for (size_t t = 1; t < n; ++t) {
     const double d = cl[t] - cl[t - 1];
     if (d > 0) {
@@ -48,7 +48,8 @@ std::vector<Column> compute_vwap(const ComputeContext& c) {
   const bool typical = c.p.b("use_typical_price");
   const auto& b = c.bars;
   const size_t n = b.size();
-  Column pv(n), vol(b.volume.begin(), b.volume.end());
+  Column pv = new_column(n);
+  const std::span<const double> vol = b.volume;
   for (size_t t = 0; t < n; ++t) {
     const double price = typical ? (b.high[t] + b.low[t] + b.close[t]) / 3 : b.close[t];
     pv[t] = price * b.volume[t];
@@ -69,7 +70,7 @@ std::vector<Column> compute_vwap(const ComputeContext& c) {
       den[t] = is_nan(vol[t]) ? kNaN : sv;
     }
   }
-  Column out(n);
+  Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double v = den[t] == 0 ? kNaN : num[t] / den[t];
     out[t] = std::isinf(v) ? kNaN : v;
@@ -84,12 +85,12 @@ std::vector<Column> compute_mfi(const ComputeContext& c) {
   for (size_t t = 0; t < n; ++t) {
     KTRDR_REQUIRE(!(b.volume[t] < 0), "indicator mfi: negative volume {} at bar {}", b.volume[t], t);
   }
-  Column tp(n), mf(n);
+  Column tp = new_column(n), mf = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     tp[t] = (b.high[t] + b.low[t] + b.close[t]) / 3;
     mf[t] = tp[t] * b.volume[t];
   }
-  Column out(n, kNaN);
+  Column out = new_column(n, kNaN);
   for (size_t t = period; t < n; ++t) {
     double pos = 0, neg = 0;
     for (size_t j = t + 1 - period; j <= t; ++j) {
@@ -113,11 +114,11 @@ std::vector<Column> compute_cmf(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
   const size_t n = b.size();
   Column mfm = mf_multiplier(b);
-  Column mfv(n);
+  Column mfv = new_column(n);
   for (size_t t = 0; t < n; ++t) mfv[t] = mfm[t] * b.volume[t];
   const Column sum_mfv = rolling_sum(mfv, period, period);
   const Column sum_v = rolling_sum(b.volume, period, period);
-  Column cmf(n);
+  Column cmf = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     if (is_nan(sum_v[t]) || is_nan(sum_mfv[t])) {
       cmf[t] = kNaN;
@@ -125,10 +126,10 @@ std::vector<Column> compute_cmf(const ComputeContext& c) {
       cmf[t] = sum_v[t] == 0 ? 0.0 : sum_mfv[t] / sum_v[t];
     }
   }
-  Column momentum(n, kNaN);
+  Column momentum = new_column(n, kNaN);
   for (size_t t = 5; t < n; ++t) momentum[t] = cmf[t] - cmf[t - 5];
   Column signal = ewm_mean(cmf, com_from_span(9), false);
-  Column hist(n), above(n), below(n);
+  Column hist = new_column(n), above = new_column(n), below = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     hist[t] = cmf[t] - signal[t];
     above[t] = cmf[t] > 0 ? 1.0 : 0.0;
@@ -148,14 +149,14 @@ std::vector<Column> compute_adline(const ComputeContext& c) {
   const auto& b = c.bars;
   const size_t n = b.size();
   Column mfm = mf_multiplier(b);
-  Column mfv(n), line(n);
+  Column mfv = new_column(n), line = new_column(n);
   double run = 0;
   for (size_t t = 0; t < n; ++t) {
     mfv[t] = mfm[t] * b.volume[t];
     if (!is_nan(mfv[t])) run += mfv[t];
     line[t] = is_nan(mfv[t]) ? kNaN : run;
   }
-  Column roc(n, kNaN), mom(n, kNaN), rs(n, kNaN);
+  Column roc = new_column(n, kNaN), mom = new_column(n, kNaN), rs = new_column(n, kNaN);
   // pct_change(10) forward-fills NaN first.
   Column filled = line;
   for (size_t t = 1; t < n; ++t) {
@@ -173,7 +174,7 @@ std::vector<Column> compute_volumeratio(const ComputeContext& c) {
   const auto& v = c.bars.volume;
   const Column sma = rolling_mean(v, period, period);
   const size_t n = v.size();
-  Column out(n);
+  Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) out[t] = std::fabs(sma[t]) > 1e-10 ? v[t] / sma[t] : 1.0;
   return take(out);
 }
