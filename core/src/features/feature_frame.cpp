@@ -59,7 +59,11 @@ class IndicatorCache {
     std::vector<std::string> found;
     indicators::IndicatorResult r;
     try {
-      r = indicators::compute_indicator(*spec, data_.at(tf), &found, options_.strict);
+      // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (DECISIONS.md).
+      indicators::ComputeOptions compute;
+      compute.strict = options_.strict;
+      compute.ktrdr_compat = options_.mode == AlignmentMode::kKtrdr;
+      r = indicators::compute_indicator(*spec, data_.at(tf), compute, &found);
     } catch (const Error& e) {
       const std::string text = e.what();  // compute_indicator's errors name the indicator id
       if (text.find(id) != std::string::npos) KTRDR_FAIL("timeframe {}: {}", tf, text);
