@@ -32,25 +32,29 @@ std::vector<Column> compute_rsi(const ComputeContext& c) {
   const auto x = c.source();
   const size_t n = x.size();
   const size_t period = static_cast<size_t>(c.p.i("period"));
+  // One output column; delta, gain and loss are computed on the fly (same operations as columns would).
   Column rsi = new_column(n, kNaN);
-  Column delta = new_column(n, kNaN);
-  for (size_t t = 1; t < n; ++t) delta[t] = x[t] - x[t - 1];
-  double abs_sum = 0.0;  // only compared with 0: order does not matter
-  for (size_t t = 1; t < n; ++t) {
-    if (!is_nan(delta[t])) abs_sum += std::fabs(delta[t]);
+  // The sum of |delta| (NaN skipped) is only compared with 0: it is 0 iff no delta is a non-zero number.
+  bool moves = false;
+  for (size_t t = 1; t < n && !moves; ++t) {
+    const double d = x[t] - x[t - 1];
+    moves = !is_nan(d) && std::fabs(d) != 0;
   }
-  if (abs_sum == 0) {
+  if (!moves) {
     for (size_t t = period; t < n; ++t) rsi[t] = 50.0;
     return take(rsi);
   }
-  Column gain = new_column(n), loss = new_column(n);
-  for (size_t t = 0; t < n; ++t) {
-    const double d = delta[t];
-    gain[t] = d < 0 ? 0.0 : d;             // NaN stays NaN
-    loss[t] = d > 0 ? 0.0 : std::fabs(d);  // abs(min(d, 0)), NaN stays NaN
+  auto gain = [](double d) { return d < 0 ? 0.0 : d; };             // NaN stays NaN
+  auto loss = [](double d) { return d > 0 ? 0.0 : std::fabs(d); };  // abs(min(d, 0)), NaN stays NaN
+  const size_t m = std::min(period, n - 1);
+  std::vector<double> g(m), l(m);
+  for (size_t k = 0; k < m; ++k) {
+    const double d = x[k + 1] - x[k];
+    g[k] = gain(d);
+    l[k] = loss(d);
   }
-  const double g0 = nanmean(gain.data() + 1, std::min(period, n - 1));
-  const double l0 = nanmean(loss.data() + 1, std::min(period, n - 1));
+  const double g0 = nanmean(g.data(), m);
+  const double l0 = nanmean(l.data(), m);
   if (period < n) {
     if (l0 != 0) {
       const double rs = g0 / l0;
@@ -62,8 +66,9 @@ std::vector<Column> compute_rsi(const ComputeContext& c) {
   double avg_gain = g0, avg_loss = l0;
   const double pd = static_cast<double>(period);
   for (size_t t = period + 1; t < n; ++t) {
-    avg_gain = ((avg_gain * (pd - 1)) + gain[t]) / pd;
-    avg_loss = ((avg_loss * (pd - 1)) + loss[t]) / pd;
+    const double d = x[t] - x[t - 1];
+    avg_gain = ((avg_gain * (pd - 1)) + gain(d)) / pd;
+    avg_loss = ((avg_loss * (pd - 1)) + loss(d)) / pd;
     if (avg_loss == 0) {
       rsi[t] = avg_gain == 0 ? 50.0 : 100.0;
     } else {

@@ -284,7 +284,10 @@ Column ewm_mean(std::span<const double> x, double com, bool adjust) {
       if (is_observation) {
         if (weighted != cur) {
           weighted = old_wt * weighted + new_wt * cur;
-          weighted /= (old_wt + new_wt);
+          // x / 1.0 == x exactly; with adjust=False the denominator is usually exactly 1.0, and the
+          // division is the long pole of this serial recurrence.
+          const double denom = old_wt + new_wt;
+          if (denom != 1.0) weighted /= denom;
         }
         if (adjust) {
           old_wt += new_wt;
