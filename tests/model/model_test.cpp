@@ -14,16 +14,8 @@ namespace ktrdr::model {
 namespace {
 
 using test::expected_fixtures;
+using test::error_of;
 using test::fixture;
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ktrdr::Error& e) {
-    return e.what();
-  }
-  return "<no ktrdr::Error thrown>";
-}
 
 double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
   REQUIRE(a.size() == b.size());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,16 @@ inline std::string fixture(const std::string& name) {
 }
 inline std::string golden(const std::string& rel) {
   return std::string(KTRDR_TEST_DATA) + "/golden/" + rel;
+}
+
+// The message of the ktrdr::Error that fn throws (a marker text when it throws none).
+inline std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const ktrdr::Error& e) {
+    return e.what();
+  }
+  return "<no ktrdr::Error thrown>";
 }
 
 inline std::string read_text(const std::string& path) {

@@ -10,16 +10,8 @@ namespace ktrdr::model {
 namespace {
 
 using test::expected_fixtures;
+using test::error_of;
 using test::fixture;
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ktrdr::Error& e) {
-    return e.what();
-  }
-  return "<no ktrdr::Error thrown>";
-}
 
 // Exact comparison of a read state_dict with the JSON copy (float32 values written as doubles).
 void check_equal(const std::vector<NamedTensor>& got, const nlohmann::json& want_list) {

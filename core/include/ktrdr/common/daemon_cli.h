@@ -3,7 +3,12 @@
 // --log-level words. Header-only: Boost.Program_options is linked by the daemons' executables only.
 #pragma once
 
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <exception>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -54,6 +59,42 @@ inline DaemonCli parse_daemon_command_line(int argc, char** argv, const char* pr
   os << all;
   out.help_text = os.str();
   return out;
+}
+
+// The process-wide stop flag: the one piece of global state a signal handler needs.
+inline std::atomic<bool>& stop_requested() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+inline void on_stop_signal(int) {
+  stop_requested().store(true);
+}
+
+// SIGTERM/SIGINT set the stop flag (a clean stop even during start-up); SIGPIPE is ignored. Call first.
+inline const std::atomic<bool>& install_stop_signals() {
+  std::atomic<bool>& flag = stop_requested();
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  return flag;
+}
+
+// Runs a daemon's `parse(argc, argv)` into `cl` (which has help, help_text, log_level). Returns the exit code
+// to leave with now (2 bad options, 0 after --help), or nullopt to go on with the log level set.
+template <typename CommandLine, typename Parse>
+std::optional<int> parse_daemon_args(Parse parse, int argc, char** argv, CommandLine& cl) {
+  try {
+    cl = parse(argc, argv);
+  } catch (const std::exception& e) {
+    log::error("{}", e.what());
+    return 2;
+  }
+  if (cl.help) {
+    std::fputs(cl.help_text.c_str(), stdout);
+    return 0;
+  }
+  log::set_level(cl.log_level);
+  return std::nullopt;
 }
 
 }  // namespace ktrdr::cli
