@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -12,6 +11,7 @@
 
 #include "commands.h"
 #include "ktrdr/common/error.h"
+#include "ktrdr/common/file_io.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/report/result_csv.h"
@@ -22,14 +22,6 @@ namespace po = boost::program_options;
 
 namespace ktrdr::cli {
 namespace {
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  KTRDR_REQUIRE(out.good(), "cannot write {}: check the directory exists and is writable", path);
-  out << text;
-  out.close();
-  KTRDR_REQUIRE(out.good(), "writing {} failed (disk full?)", path);
-}
 
 // A one-line progress bar on stderr, redrawn at most 10 times a second.
 class ProgressBar {
@@ -59,7 +51,7 @@ class ProgressBar {
 
 int run_command(int argc, char** argv) {
   runner::BacktestRequest req;
-  std::string output, trades_csv, equity_csv, plot;
+  std::string output, trades_csv, equity_csv;
   bool quiet = false;
   po::options_description desc(
       "usage: ktrdr-backtest run --model DIR --data-dir DIR [options]\n\n"
@@ -107,9 +99,9 @@ int run_command(int argc, char** argv) {
   bar.finish();
   KTRDR_REQUIRE(outcome.status == runner::RunOutcome::Status::kCompleted, "the run did not complete");
 
-  if (!output.empty()) write_file(output, outcome.result_json);
-  if (!trades_csv.empty()) write_file(trades_csv, report::trades_csv(outcome.result_json));
-  if (!equity_csv.empty()) write_file(equity_csv, report::equity_csv(outcome.result_json));
+  if (!output.empty()) write_file_atomically(output, outcome.result_json);
+  if (!trades_csv.empty()) write_file_atomically(trades_csv, report::trades_csv(outcome.result_json));
+  if (!equity_csv.empty()) write_file_atomically(equity_csv, report::equity_csv(outcome.result_json));
   if (!quiet) std::cout << report::render_summary_table(outcome.result_json);
   return 0;
 }

@@ -1,6 +1,5 @@
 #include "command_line.h"
 
-#include <fstream>
 #include <iostream>
 
 #include <zmq.hpp>
@@ -79,14 +78,6 @@ int guarded(const std::function<int()>& body) {
     log::error("{}", e.what());
     return to_int(ExitCode::kError);
   }
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  KTRDR_REQUIRE(out.good(), "cannot write {}: check the directory exists and is writable", path);
-  out << text;
-  out.close();
-  KTRDR_REQUIRE(out.good(), "writing {} failed (disk full?)", path);
 }
 
 }  // namespace ktrdr::cli

@@ -27,7 +27,4 @@ std::optional<int> parse_command(const std::vector<std::string>& args, const std
 // zmq/other std::exception -> 1 (messages printed).
 int guarded(const std::function<int()>& body);
 
-// Writes `text` to `path` (truncating). Throws ktrdr::Error naming the file.
-void write_file(const std::string& path, const std::string& text);
-
 }  // namespace ktrdr::cli

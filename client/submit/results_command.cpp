@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "follow.h"
+#include "ktrdr/common/file_io.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/report/result_csv.h"
 #include "result_summary.h"
@@ -61,10 +62,10 @@ int results_command(ClientOptions& options, const std::vector<std::string>& args
       }
       return to_int(ExitCode::kRejected);
     }
-    if (!trades_csv.empty()) write_file(trades_csv, report::trades_csv(reply.result_json));
-    if (!equity_csv.empty()) write_file(equity_csv, report::equity_csv(reply.result_json));
+    if (!trades_csv.empty()) write_file_atomically(trades_csv, report::trades_csv(reply.result_json));
+    if (!equity_csv.empty()) write_file_atomically(equity_csv, report::equity_csv(reply.result_json));
 #ifdef KTRDR_SUBMIT_HAVE_PLOT
-    if (!plot.empty()) write_file(plot, report::render_equity_svg(reply.result_json));
+    if (!plot.empty()) write_file_atomically(plot, report::render_equity_svg(reply.result_json));
 #endif
     if (options.json) {
       std::cout << reply.result_json;  // verbatim: byte-identical to `ktrdr-backtest run --output`
