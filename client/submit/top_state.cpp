@@ -98,15 +98,15 @@ void TopState::sort_jobs() {
 void TopState::add_failure(int64_t ts_ns, const std::string& op_id, const std::string& message,
                            bool from_list) {
   // the same failure arrives as an OpEvent and again in every list reply (with the attempts' reasons)
-  for (auto& f : failures_) {
-    if (f.op_id != op_id) continue;
-    if (from_list) {
-      f.message = message;
-      f.ts_ns = ts_ns;
-    }
-    return;
+  const auto known =
+      std::find_if(failures_.begin(), failures_.end(), [&](const auto& f) { return f.op_id == op_id; });
+  if (known != failures_.end()) {
+    if (!from_list) return;
+    known->message = message;
+    known->ts_ns = ts_ns;  // the broker's time may differ from the event's: sort again
+  } else {
+    failures_.push_front({ts_ns, op_id, message});
   }
-  failures_.push_front({ts_ns, op_id, message});
   std::stable_sort(failures_.begin(), failures_.end(),
                    [](const auto& a, const auto& b) { return a.ts_ns > b.ts_ns; });
   while (failures_.size() > kMaxFailures) failures_.pop_back();
