@@ -2,7 +2,7 @@
 // real broker loop (net::Broker) and worker sessions (net::WorkerSession) over inproc, ipc and loopback tcp.
 // Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
 // submit index so the worker can stamp the receive time.
-//   bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]
+//   bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync] [--transport T]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -35,8 +35,12 @@ int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
+// Over ipc/tcp each component gets its own context (its own I/O thread), as separate processes would;
+// inproc needs one shared context.
 struct Run {
   zmq::context_t ctx{1};
+  std::vector<std::unique_ptr<zmq::context_t>> worker_contexts;
+  std::unique_ptr<zmq::context_t> client_context;
   std::filesystem::path dir;
   std::unique_ptr<net::Broker> broker;
   std::atomic<bool> stop{false};
@@ -63,13 +67,17 @@ struct Run {
     o.max_terminal_in_memory = 200000;
     broker = std::make_unique<net::Broker>(ctx, o);
     broker_thread = std::thread([this] { broker->run(stop); });
+    const bool shared = transport == "inproc";
+    client_context = shared ? nullptr : std::make_unique<zmq::context_t>(1);
     for (int i = 0; i < workers; ++i) {
+      zmq::context_t* wctx = &ctx;
+      if (!shared) wctx = worker_contexts.emplace_back(std::make_unique<zmq::context_t>(1)).get();
       net::WorkerSessionOptions w;
       w.broker_endpoint = broker->workers_endpoint();
       w.progress_endpoint = broker->progress_in_endpoint();
       w.worker_id = fmt::format("bench-{}", i);
-      worker_threads.emplace_back([this, w] {
-        net::WorkerSession session(ctx, w, [this](net::JobContext& jc) {
+      worker_threads.emplace_back([this, w, wctx] {
+        net::WorkerSession session(*wctx, w, [this](net::JobContext& jc) {
           const std::size_t idx = std::stoul(jc.job().job.strategy.substr(1));
           if (idx < stamps->received.size()) stamps->received[idx].store(now_ns());
           jc.result("{}", {});
@@ -80,6 +88,7 @@ struct Run {
     }
     std::this_thread::sleep_for(300ms);  // workers register
   }
+  zmq::context_t& client_ctx() { return client_context ? *client_context : ctx; }
   ~Run() {
     stop = true;
     for (auto& t : worker_threads) t.join();
@@ -109,7 +118,7 @@ void bench(const std::string& transport, int workers, std::size_t latency_jobs, 
   {
     Stamps s(latency_jobs);
     Run run(transport, workers, sync, s);
-    zmq::socket_t client(run.ctx, zmq::socket_type::dealer);
+    zmq::socket_t client(run.client_ctx(), zmq::socket_type::dealer);
     client.set(zmq::sockopt::linger, 0);
     client.connect(run.broker->clients_endpoint());
     std::vector<double> lat_ms;
@@ -131,7 +140,7 @@ void bench(const std::string& transport, int workers, std::size_t latency_jobs, 
   {
     Stamps s(tput_jobs);
     Run run(transport, workers, sync, s);
-    zmq::socket_t client(run.ctx, zmq::socket_type::dealer);
+    zmq::socket_t client(run.client_ctx(), zmq::socket_type::dealer);
     client.set(zmq::sockopt::linger, 0);
     client.set(zmq::sockopt::sndhwm, 0);
     client.set(zmq::sockopt::rcvhwm, 0);
@@ -143,7 +152,8 @@ void bench(const std::string& transport, int workers, std::size_t latency_jobs, 
     while (s.done.load() < tput_jobs && Clock::now() < deadline) {
       while (sent < tput_jobs && sent - replies < 2000) net::send_frames(client, start_frames(sent++));
       zmq::pollitem_t item{client.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, 1ms);
+      // Replies wake it; once all are in, only the workers' completion count is left to wait for.
+      zmq::poll(&item, 1, replies < tput_jobs ? 20ms : 1ms);
       while (net::recv_frames(client, reply)) ++replies;
     }
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -161,6 +171,7 @@ int main(int argc, char** argv) {
   int workers = 4;
   std::size_t latency_jobs = 2000, tput_jobs = 20000;
   bool sync = true;
+  std::vector<std::string> transports = {"inproc", "ipc", "tcp"};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--workers" && i + 1 < argc)
@@ -171,14 +182,22 @@ int main(int argc, char** argv) {
       tput_jobs = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--no-sync")
       sync = false;
+    else if (a == "--transport" && i + 1 < argc)
+      transports = {argv[++i]};
     else {
-      std::fprintf(
-          stderr,
-          "usage: bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]\n");
+      std::fprintf(stderr,
+                   "usage: bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync] "
+                   "[--transport inproc|ipc|tcp]\n");
       return 2;
     }
   }
   log::set_level(log::Level::kWarning);
-  for (const char* t : {"inproc", "ipc", "tcp"}) bench(t, workers, latency_jobs, tput_jobs, sync);
+  for (const std::string& t : transports) {
+    if (t != "inproc" && t != "ipc" && t != "tcp") {
+      std::fprintf(stderr, "--transport must be inproc, ipc or tcp (got %s)\n", t.c_str());
+      return 2;
+    }
+    bench(t, workers, latency_jobs, tput_jobs, sync);
+  }
   return 0;
 }

@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <zmq.hpp>
@@ -61,9 +63,11 @@ struct Fleet {
     if (broker_thread.joinable()) broker_thread.join();
     broker.reset();
   }
-  void add_worker(const std::string& name, net::JobFunction fn) {
+  void add_worker(const std::string& name, net::JobFunction fn,
+                  std::vector<std::string> capabilities = {"backtest", "noop"}) {
     auto w = std::make_unique<Worker>();
     net::WorkerSessionOptions o;
+    o.capabilities = std::move(capabilities);
     o.broker_endpoint = opts.workers_endpoint;
     o.progress_endpoint = opts.progress_in_endpoint;
     o.worker_id = name;
@@ -110,9 +114,10 @@ struct Client {
     send_raw(encode_client(c, id, body));
     return receive(id);
   }
-  std::string start(const std::string& key = {}) {
+  std::string start(const std::string& key = {}, const std::string& job_type = "noop") {
     JobSpec j;
-    j.job_type = "noop";
+    j.job_type = job_type;
+    if (job_type == "backtest") j.strategy = "trend";
     Reply r = call(Command::kStart, StartRequest{j, key});
     REQUIRE(r.code == ErrorCode::kOk);
     return r.op_id;
@@ -307,4 +312,37 @@ TEST_CASE("a worker's graceful stop hands its job back without using an attempt"
   f.add_worker("next", noop_job);
   op = c.wait_state(id, OpState::kCompleted);
   CHECK(op.attempts == 1);
+}
+
+TEST_CASE("a queued job no idle worker can run does not hold up the jobs behind it") {
+  Fleet f;
+  f.add_worker("noop-only", noop_job, {"noop"});
+  Client c(f);
+  const std::string backtest = c.start("", "backtest");
+  std::vector<std::string> noops;
+  for (int i = 0; i < 5; ++i) noops.push_back(c.start());
+  for (const auto& id : noops) CHECK(c.wait_state(id, OpState::kCompleted).worker_id == "noop-only");
+  CHECK(c.status(backtest).state == OpState::kPending);
+  CHECK(c.call(Command::kStatus, StatusRequest{}).fleet.queue_length == 1);
+  f.add_worker("backtester", noop_job, {"backtest"});
+  CHECK(c.wait_state(backtest, OpState::kCompleted).worker_id == "backtester");
+}
+
+TEST_CASE("a worker session runs its jobs one after another on one long-lived job thread") {
+  Fleet f;
+  std::mutex m;
+  std::set<std::thread::id> threads;
+  f.add_worker("w1", [&](net::JobContext& ctx) {
+    {
+      std::lock_guard lock(m);
+      threads.insert(std::this_thread::get_id());
+    }
+    noop_job(ctx);
+  });
+  Client c(f);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) ids.push_back(c.start());
+  for (const auto& id : ids) CHECK(c.wait_state(id, OpState::kCompleted).attempts == 1);
+  std::lock_guard lock(m);
+  CHECK(threads.size() == 1);
 }

@@ -1,4 +1,5 @@
-// Broker job store (RocksDB) and worker checkpoint store: persist, reload after reopen, latest-2 pruning.
+// Broker job store (RocksDB), its WAL syncer, and the worker checkpoint store: persist, reload after reopen,
+// latest-2 pruning, group-commit tickets.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/net/checkpoint_store.h"
 #include "ktrdr/net/job_store.h"
+#include "ktrdr/net/wal_syncer.h"
 
 using namespace ktrdr;
 using namespace ktrdr::proto;
@@ -109,4 +111,34 @@ TEST_CASE("checkpoint store keeps the latest 2 per operation and deletes on succ
   CHECK(store->count(id) == 0);
   CHECK_FALSE(store->latest(id).has_value());
   CHECK(store->latest(other)->blob == "o");
+}
+
+TEST_CASE("wal syncer: one fsync covers every request made before it started and wakes the loop") {
+  TempDir dir;
+  zmq::context_t ctx(1);
+  {
+    auto store = net::JobStore::open(dir.path.string());
+    net::WalSyncer syncer(ctx, *store);
+    CHECK(syncer.take_done().empty());
+    store->put_operation(make_op(1, OpState::kPending));
+    REQUIRE(store->commit(false).ok());
+    const uint64_t t1 = syncer.request();
+    store->put_operation(make_op(2, OpState::kPending));
+    REQUIRE(store->commit(false).ok());
+    const uint64_t t2 = syncer.request();
+    CHECK(t1 == 1);
+    CHECK(t2 == 2);
+    zmq::pollitem_t item{syncer.wakeup().handle(), 0, ZMQ_POLLIN, 0};
+    CHECK(zmq::poll(&item, 1, std::chrono::milliseconds(5000)) == 1);  // woken by a finished sync
+    const std::vector<net::WalSyncer::Done> done = syncer.wait_all(5000);
+    REQUIRE_FALSE(done.empty());
+    CHECK(done.back().ticket == 2);  // t2 (and with it t1) is durable
+    for (std::size_t i = 0; i < done.size(); ++i) {
+      CHECK(done[i].status.ok());
+      if (i > 0) CHECK(done[i].ticket > done[i - 1].ticket);
+    }
+    CHECK(syncer.wait_all(100).empty());  // nothing left to wait for
+  }
+  auto reopened = net::JobStore::open(dir.path.string());
+  CHECK(reopened->load_operations().size() == 2);
 }

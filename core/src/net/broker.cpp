@@ -63,6 +63,7 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
       rng(std::random_device{}()) {
   opts.validate();
   store = JobStore::open(opts.state_dir);
+  syncer = std::make_unique<WalSyncer>(ctx, *store);
   started_ns = now_ns();
   configure_socket(clients);
   configure_socket(workers);
@@ -113,8 +114,8 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
       op.state = OpState::kResuming;
       store->put_operation(op);
     }
+    queue.push_back(id, op.job.job_type);
     ops.emplace(id, std::move(op));
-    queue.push_back(id);
     ++requeued;
   }
   while (terminal_order.size() > opts.max_terminal_in_memory) {
@@ -141,25 +142,29 @@ void Broker::Impl::run(const std::atomic<bool>& stop, const std::function<void()
   const int64_t interval_ns = int64_t{opts.heartbeat_interval_ms} * 1000000;
   next_heartbeat_ns = now_ns() + interval_ns;
   while (!stop.load(std::memory_order_relaxed)) {
-    zmq::pollitem_t items[] = {{clients.handle(), 0, ZMQ_POLLIN, 0}, {workers.handle(), 0, ZMQ_POLLIN, 0}};
+    zmq::pollitem_t items[] = {{clients.handle(), 0, ZMQ_POLLIN, 0},
+                               {workers.handle(), 0, ZMQ_POLLIN, 0},
+                               {syncer->wakeup().handle(), 0, ZMQ_POLLIN, 0}};
     const int64_t wait_ms = std::clamp<int64_t>((next_heartbeat_ns - now_ns()) / 1000000, 0, 100);
     try {
-      zmq::poll(items, 2, std::chrono::milliseconds(wait_ms));
+      zmq::poll(items, 3, std::chrono::milliseconds(wait_ms));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       throw;
     }
+    if (items[2].revents & ZMQ_POLLIN) release_synced(syncer->take_done());
     if (items[1].revents & ZMQ_POLLIN) drain_workers();
     if (items[0].revents & ZMQ_POLLIN) drain_clients();
     if (now_ns() >= next_heartbeat_ns) {
       heartbeat_tick();
       next_heartbeat_ns = now_ns() + interval_ns;
     }
-    write_staged();  // dispatch reads checkpoints from the store
-    dispatch();      // before the fsync: the worker gets the job while the WAL syncs
+    dispatch();  // before the commit and fsync: the worker gets the job while the WAL syncs
     flush();
     if (on_tick) on_tick();
   }
+  flush();
+  release_synced(syncer->wait_all(5000));  // answer what was accepted; unanswered clients retry
   log::info("broker: stopping ({} operations, {} queued, {} workers; dropped {} client / {} worker messages)",
             ops.size(), queue.size(), registry.size(), dropped_client, dropped_worker);
 }
@@ -219,25 +224,45 @@ void Broker::Impl::send_worker(const std::string& rid, Command cmd, const proto:
 }
 
 void Broker::Impl::flush() {
-  // 1. write the staged batch (no fsync: survives a process kill, and jobs can be dispatched at once);
-  // 2. when a reply promises durability (accepted start, resume, cancel, failure verdict), fsync the WAL once
-  //    for the whole burst (group commit), and only then 3. send the replies.
-  proto::Status s = store->commit(false);
-  if (s.ok() && durable_pending && opts.sync_writes) s = store->sync_wal();
-  if (!s.ok()) {
-    log::error("broker: {}", s.message);
-    for (Outgoing& o : outbox) {
-      if (!o.durable) continue;
-      o.reply = proto::Reply{
-          ErrorCode::kInternal, "the broker could not persist the request: " + s.message, {}, {}, {}, {}};
-    }
-  }
+  // 1. write the staged batch to the WAL (no fsync: survives a process kill, and jobs can be dispatched at
+  //    once); 2. when a reply promises durability (accepted start, resume, cancel, failure verdict), ask the
+  //    syncer for an fsync and hold those replies until it is done (group commit: one fsync covers every
+  //    batch written before it starts, and the loop keeps working meanwhile); 3. send the other replies now.
+  const proto::Status s = store->commit(false);
+  if (!s.ok()) log::error("broker: {}", s.message);
+  const uint64_t ticket = s.ok() && durable_pending && opts.sync_writes ? syncer->request() : 0;
   staged_keys.clear();
   durable_pending = false;
   for (Outgoing& o : outbox) {
+    if (o.durable && !s.ok()) {
+      o.reply = proto::Reply{
+          ErrorCode::kInternal, "the broker could not persist the request: " + s.message, {}, {}, {}, {}};
+    } else if (o.durable && ticket != 0) {
+      held.push_back(Held{ticket, std::move(o)});
+      continue;
+    }
     (void)send_routed(clients, o.routing_id, proto::encode_reply(o.request_id, o.reply));
   }
   outbox.clear();
+}
+
+void Broker::Impl::release_synced(const std::vector<WalSyncer::Done>& done) {
+  for (const WalSyncer::Done& d : done) {
+    if (!d.status.ok()) log::error("broker: {}", d.status.message);
+    while (!held.empty() && held.front().ticket <= d.ticket) {
+      Outgoing& o = held.front().out;
+      if (!d.status.ok()) {
+        o.reply = proto::Reply{ErrorCode::kInternal,
+                               "the broker could not persist the request: " + d.status.message,
+                               {},
+                               {},
+                               {},
+                               {}};
+      }
+      (void)send_routed(clients, o.routing_id, proto::encode_reply(o.request_id, o.reply));
+      held.pop_front();
+    }
+  }
 }
 
 void Broker::Impl::write_staged() {
@@ -245,35 +270,38 @@ void Broker::Impl::write_staged() {
 }
 
 void Broker::Impl::dispatch() {
-  while (!queue.empty()) {
-    OperationInfo* op = find_op(queue.front());
-    if (op == nullptr || (op->state != OpState::kPending && op->state != OpState::kResuming)) {
-      queue.pop_front();
-      continue;
-    }
-    WorkerEntry* w = registry.next_idle(op->job.job_type);
-    if (w == nullptr) return;
-    queue.pop_front();
-    if (op->attempts >= opts.max_attempts) {
-      fail(*op, fmt::format("gave up after {} attempts", op->attempts));
-      continue;
-    }
-    op->attempts += 1;
-    op->state = OpState::kRunning;
-    op->worker_id = w->info.worker_id;
-    if (op->started_ns == 0) op->started_ns = now_ns();
-    proto::Job job{op->op_id, op->attempts, op->job, {}, 0};
-    if (op->has_checkpoint) {
-      if (auto ck = store->get_checkpoint(op->op_id)) {
-        job.checkpoint = std::move(ck->blob);
-        job.checkpoint_bar = ck->bar_index;
+  if (queue.empty() || registry.idle_count() == 0) return;
+  // Idle workers in LRU order; each takes the oldest queued job it can run, so a job type no idle worker
+  // supports waits without holding up the others.
+  for (const std::string& rid : registry.idle_routing_ids()) {
+    if (queue.empty()) return;
+    WorkerEntry* w = registry.find(rid);
+    if (w == nullptr || w->info.state != proto::WorkerState::kIdle) continue;
+    while (std::optional<std::string> op_id = queue.pop_for(w->info.capabilities)) {
+      OperationInfo* op = find_op(*op_id);
+      if (op == nullptr || (op->state != OpState::kPending && op->state != OpState::kResuming)) continue;
+      if (op->attempts >= opts.max_attempts) {
+        fail(*op, fmt::format("gave up after {} attempts", op->attempts));
+        continue;
       }
+      op->attempts += 1;
+      op->state = OpState::kRunning;
+      op->worker_id = w->info.worker_id;
+      if (op->started_ns == 0) op->started_ns = now_ns();
+      proto::Job job{op->op_id, op->attempts, op->job, {}, 0};
+      if (op->has_checkpoint) {
+        write_staged();  // reads see committed data only; the checkpoint may have arrived this iteration
+        if (auto ck = store->get_checkpoint(op->op_id)) {
+          job.checkpoint = std::move(ck->blob);
+          job.checkpoint_bar = ck->bar_index;
+        }
+      }
+      registry.set_busy(*w, op->op_id, op->attempts);
+      save(*op);
+      publish(*op, fmt::format("attempt {} on {}", op->attempts, op->worker_id));
+      send_worker(rid, Command::kJob, proto::encode_worker(Command::kJob, job));
+      break;
     }
-    registry.set_busy(*w, op->op_id, op->attempts);
-    const std::string rid = w->routing_id;
-    save(*op);
-    publish(*op, fmt::format("attempt {} on {}", op->attempts, op->worker_id));
-    send_worker(rid, Command::kJob, proto::encode_worker(Command::kJob, job));
   }
 }
 
@@ -304,17 +332,15 @@ void Broker::Impl::mark_terminal(OperationInfo& op) {
 }
 
 void Broker::Impl::enqueue(OperationInfo& op, bool front) {
-  remove_from_queue(op.op_id);
   if (front) {
-    queue.push_front(op.op_id);
+    queue.push_front(op.op_id, op.job.job_type);
   } else {
-    queue.push_back(op.op_id);
+    queue.push_back(op.op_id, op.job.job_type);
   }
 }
 
 void Broker::Impl::remove_from_queue(const std::string& op_id) {
-  auto it = std::find(queue.begin(), queue.end(), op_id);
-  if (it != queue.end()) queue.erase(it);
+  queue.remove(op_id);
 }
 
 void Broker::Impl::retry_or_fail(OperationInfo& op, const std::string& reason) {

@@ -112,7 +112,7 @@ Reply Broker::Impl::on_start(const proto::StartRequest& req, bool& durable) {
   r.op_id = op.op_id;
   r.operations.push_back(op);
   auto [it, inserted] = ops.emplace(op.op_id, std::move(op));
-  queue.push_back(it->first);
+  queue.push_back(it->first, it->second.job.job_type);
   publish(it->second, "accepted");
   return r;
 }

@@ -13,7 +13,9 @@
 
 #include "ktrdr/net/broker.h"
 #include "ktrdr/net/frames.h"
+#include "ktrdr/net/job_queue.h"
 #include "ktrdr/net/job_store.h"
+#include "ktrdr/net/wal_syncer.h"
 #include "ktrdr/net/worker_registry.h"
 #include "ktrdr/proto/codec.h"
 
@@ -31,6 +33,7 @@ struct Broker::Impl {
   void drain_workers();
   void heartbeat_tick();
   void flush();
+  void release_synced(const std::vector<WalSyncer::Done>& done);  // sends the replies a finished fsync covers
   void write_staged();
   void dispatch();
   void publish(const proto::OperationInfo& op, std::string message = {});
@@ -74,6 +77,7 @@ struct Broker::Impl {
   zmq::context_t& ctx;
   BrokerOptions opts;
   std::unique_ptr<JobStore> store;
+  std::unique_ptr<WalSyncer> syncer;  // after `store`: stopped before the store closes
   WorkerRegistry registry;
   zmq::socket_t clients;
   zmq::socket_t workers;
@@ -83,10 +87,15 @@ struct Broker::Impl {
   std::thread proxy;
 
   std::unordered_map<std::string, proto::OperationInfo> ops;
-  std::deque<std::string> queue;           // pending/resuming op ids, front dispatched first
-  std::deque<std::string> terminal_order;  // finished ops kept in memory, oldest first
+  JobQueue queue;                                            // pending/resuming op ids waiting for a worker
+  std::deque<std::string> terminal_order;                    // finished ops kept in memory, oldest first
   std::unordered_map<std::string, std::string> staged_keys;  // client keys not yet committed
   std::vector<Outgoing> outbox;
+  struct Held {
+    uint64_t ticket;  // WalSyncer ticket whose fsync makes the reply's promise true
+    Outgoing out;
+  };
+  std::deque<Held> held;  // durable replies waiting for their fsync, ticket order
   bool durable_pending = false;
   std::mt19937 rng;
   int64_t next_heartbeat_ns = 0;

@@ -168,7 +168,7 @@ void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {
     }
   }
   store->put_result(op->op_id, m.result_json);
-  store->delete_checkpoint(op->op_id);
+  if (op->has_checkpoint) store->delete_checkpoint(op->op_id);
   remove_from_queue(op->op_id);
   op->has_result = true;
   op->has_checkpoint = false;

@@ -96,6 +96,10 @@ std::vector<std::string> WorkerRegistry::routing_ids() const {
   return out;
 }
 
+std::vector<std::string> WorkerRegistry::idle_routing_ids() const {
+  return {idle_.begin(), idle_.end()};
+}
+
 void WorkerRegistry::drop_idle(const std::string& routing_id) {
   auto it = idle_pos_.find(routing_id);
   if (it == idle_pos_.end()) return;

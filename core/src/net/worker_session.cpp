@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <random>
 #include <thread>
 
 #include <zmq.hpp>
@@ -41,27 +45,23 @@ void WorkerSessionOptions::validate() const {
 
 // ---- JobContext ----------------------------------------------------------------------------------------
 struct JobContext::Impl {
-  zmq::socket_t pair;
+  zmq::socket_t& channel;
   int64_t min_gap_ms;
   int64_t last_progress_ms = -1000000;
   uint64_t seq = 0;
   uint64_t checkpoint_seq = 0;
   bool finished = false;
-  void send(const proto::Frames& f) { send_frames(pair, f); }
+  void send(const proto::Frames& f) { send_frames(channel, f); }
 };
 
-JobContext::JobContext(zmq::context_t& context, const std::string& endpoint, const proto::Job& job,
-                       std::string worker_id, double progress_max_hz, const std::atomic<bool>& cancel,
+JobContext::JobContext(zmq::socket_t& channel, const proto::Job& job, std::string worker_id,
+                       double progress_max_hz, const std::atomic<bool>& cancel,
                        const std::atomic<bool>& shutting_down)
-    : impl_(std::make_unique<Impl>(Impl{zmq::socket_t(context, zmq::socket_type::pair),
-                                        static_cast<int64_t>(1000.0 / progress_max_hz)})),
+    : impl_(std::make_unique<Impl>(Impl{channel, static_cast<int64_t>(1000.0 / progress_max_hz)})),
       job_(job),
       worker_id_(std::move(worker_id)),
       cancel_(cancel),
-      shutting_down_(shutting_down) {
-  impl_->pair.set(zmq::sockopt::linger, -1);  // everything sent must reach the loop
-  impl_->pair.connect(endpoint);
-}
+      shutting_down_(shutting_down) {}
 
 JobContext::~JobContext() = default;
 
@@ -113,14 +113,18 @@ struct WorkerSession::Impl {
   std::unique_ptr<zmq::socket_t> pub;
   std::string pub_endpoint;
 
-  // the running job
-  std::unique_ptr<zmq::socket_t> pair;
+  // the job thread (lives as long as the session) and the job it runs
+  std::unique_ptr<zmq::socket_t> pair;  // loop's end of the PAIR; the job thread owns the other end
+  std::string pair_endpoint;
   std::thread job_thread;
-  std::string op_id;
+  std::mutex job_mutex;
+  std::condition_variable job_wakeup;
+  std::optional<proto::Job> next_job;  // handed to the job thread, guarded by job_mutex
+  bool exiting = false;                // guarded by job_mutex
+  std::string op_id;                   // the job being run ("" = idle); loop thread only
   uint32_t attempt = 0;
   std::atomic<bool> cancel{false};
   std::atomic<bool> shutting_down{false};
-  uint64_t job_counter = 0;
   proto::Frames last_final;  // last result sent: re-sent after a reconnect (at-least-once)
   std::string last_final_op;
   int64_t last_broker_progress_ms = 0;
@@ -150,11 +154,46 @@ struct WorkerSession::Impl {
       }
       pub_endpoint = pub->get(zmq::sockopt::last_endpoint);
     }
+    pair_endpoint = fmt::format("inproc://ktrdr-worker-{}-{:08x}", static_cast<const void*>(this),
+                                std::random_device{}());
+    pair = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::pair);
+    pair->set(zmq::sockopt::linger, 0);
+    pair->bind(pair_endpoint);
+    job_thread = std::thread([this] { job_thread_main(); });
   }
 
   ~Impl() {
+    {
+      std::lock_guard lock(job_mutex);
+      exiting = true;
+    }
     cancel = true;
-    if (job_thread.joinable()) job_thread.join();
+    job_wakeup.notify_one();
+    job_thread.join();
+  }
+
+  // Runs the jobs handed over by start_job(), one at a time, until the session ends.
+  void job_thread_main() {
+    zmq::socket_t channel(ctx, zmq::socket_type::pair);
+    channel.set(zmq::sockopt::linger, -1);  // everything sent must reach the loop
+    channel.connect(pair_endpoint);
+    while (true) {
+      proto::Job job;
+      {
+        std::unique_lock lock(job_mutex);
+        job_wakeup.wait(lock, [this] { return exiting || next_job.has_value(); });
+        if (exiting) return;
+        job = std::move(*next_job);
+        next_job.reset();
+      }
+      JobContext jc(channel, job, opts.worker_id, opts.progress_max_hz, cancel, shutting_down);
+      try {
+        fn(jc);
+        if (!jc.finished()) jc.failure(ErrorCode::kRunFailed, "the job ended without a result", true);
+      } catch (const std::exception& e) {
+        jc.failure(ErrorCode::kRunFailed, e.what(), true);
+      }
+    }
   }
 
   void connect() {
@@ -188,11 +227,6 @@ struct WorkerSession::Impl {
       send_failure(job.op_id, job.attempt, ErrorCode::kBusy, fmt::format("already running {}", op_id));
       return;
     }
-    const std::string endpoint =
-        fmt::format("inproc://ktrdr-worker-{}-{}", static_cast<const void*>(this), ++job_counter);
-    pair = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::pair);
-    pair->set(zmq::sockopt::linger, 0);
-    pair->bind(endpoint);
     op_id = job.op_id;
     attempt = job.attempt;
     cancel = false;
@@ -200,20 +234,15 @@ struct WorkerSession::Impl {
     last_final_op.clear();
     log::info("worker {}: job {} attempt {} ({}{})", opts.worker_id, job.op_id, job.attempt, job.job.job_type,
               job.checkpoint.empty() ? "" : fmt::format(", resuming from bar {}", job.checkpoint_bar));
-    job_thread = std::thread([this, job, endpoint] {
-      JobContext jc(ctx, endpoint, job, opts.worker_id, opts.progress_max_hz, cancel, shutting_down);
-      try {
-        fn(jc);
-        if (!jc.finished()) jc.failure(ErrorCode::kRunFailed, "the job ended without a result", true);
-      } catch (const std::exception& e) {
-        jc.failure(ErrorCode::kRunFailed, e.what(), true);
-      }
-    });
+    {
+      std::lock_guard lock(job_mutex);
+      next_job = job;
+    }
+    job_wakeup.notify_one();
   }
 
+  // The job thread sent the job's result or failure: it is idle again (or about to be).
   void finish_job() {
-    if (job_thread.joinable()) job_thread.join();
-    pair.reset();
     op_id.clear();
     attempt = 0;
   }
@@ -266,7 +295,7 @@ struct WorkerSession::Impl {
   }
 
   void drain_pair() {
-    for (int i = 0; i < 1000 && pair && recv_frames(*pair, scratch); ++i) {
+    for (int i = 0; i < 1000 && recv_frames(*pair, scratch); ++i) {
       proto::WorkerMessage msg;
       if (!proto::decode_worker(scratch, msg).ok()) continue;  // our own encoding: cannot fail
       if (msg.command == Command::kProgress) {
@@ -320,17 +349,16 @@ struct WorkerSession::Impl {
         }
       }
       if (stopping && op_id.empty()) break;
-      zmq::pollitem_t items[] = {{dealer->handle(), 0, ZMQ_POLLIN, 0},
-                                 {pair ? pair->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+      zmq::pollitem_t items[] = {{dealer->handle(), 0, ZMQ_POLLIN, 0}, {pair->handle(), 0, ZMQ_POLLIN, 0}};
       const int64_t wait = std::clamp<int64_t>(next_heartbeat_ms - steady_ms(), 0, 100);
       try {
-        zmq::poll(items, pair ? 2 : 1, std::chrono::milliseconds(wait));
+        zmq::poll(items, 2, std::chrono::milliseconds(wait));
       } catch (const zmq::error_t& e) {
         if (e.num() == EINTR) continue;
         throw;
       }
       if (items[0].revents & ZMQ_POLLIN) drain_dealer();
-      if (pair && (items[1].revents & ZMQ_POLLIN)) drain_pair();
+      if (items[1].revents & ZMQ_POLLIN) drain_pair();
       const int64_t now = steady_ms();
       if (now >= next_heartbeat_ms) {
         send_frames(*dealer, proto::encode_worker(Command::kHeartbeat, proto::Heartbeat{op_id}));

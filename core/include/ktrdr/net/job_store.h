@@ -1,6 +1,7 @@
 // The broker's durable state in RocksDB: operations, the latest checkpoint per operation, results (stored
-// once), client idempotency keys. Writes are staged in one batch and made durable by commit(sync): the broker
-// commits with sync=true before it answers an accepted start, so a kill -9 loses no accepted job.
+// once), client idempotency keys. Writes are staged in one batch; commit() writes it to the WAL (a process
+// kill loses nothing after that) and sync_wal() makes it survive a power loss: the broker answers an accepted
+// start only after an fsync that began after its batch was written (group commit, see wal_syncer.h).
 // Key layout (one column family): "op/<id>" OperationInfo, "ck/<id>" Checkpoint, "res/<id>" result JSON,
 // "key/<client key>" op id. Values are msgpack (result JSON verbatim).
 #pragma once

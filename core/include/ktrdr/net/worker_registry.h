@@ -39,6 +39,7 @@ class WorkerRegistry {
 
   std::vector<proto::WorkerInfo> snapshot() const;  // sorted by worker id
   std::vector<std::string> routing_ids() const;
+  std::vector<std::string> idle_routing_ids() const;  // LRU order: idle the longest first
   std::size_t size() const { return workers_.size(); }
   std::size_t idle_count() const { return idle_.size(); }
 

@@ -1,6 +1,7 @@
 // The worker side of the fleet protocol: a DEALER to the broker with heartbeats and reconnect back-off
-// (Paranoid Pirate), a progress PUB, and one job at a time on its own thread. The job thread talks to the
-// socket loop over an inproc:// PAIR (through JobContext), so the loop keeps heartbeating while a job runs.
+// (Paranoid Pirate), a progress PUB, and one job at a time on a long-lived job thread. The job thread talks
+// to the socket loop over an inproc:// PAIR (through JobContext), so the loop keeps heartbeating while a job
+// runs; thread and PAIR live as long as the session, so starting a job costs one hand-over, not a thread.
 // What a job does is a JobFunction: ktrdr-worker runs backtests (daemon/backtest_job.cpp), the bench and the
 // tests run no-op jobs.
 #pragma once
@@ -16,7 +17,8 @@
 
 namespace zmq {
 class context_t;
-}
+class socket_t;
+}  // namespace zmq
 
 namespace ktrdr::net {
 
@@ -40,9 +42,9 @@ struct WorkerSessionOptions {
 // Handed to the job function on the job thread. Thread-confined: use it only from that thread.
 class JobContext {
  public:
-  JobContext(zmq::context_t& context, const std::string& endpoint, const proto::Job& job,
-             std::string worker_id, double progress_max_hz, const std::atomic<bool>& cancel,
-             const std::atomic<bool>& shutting_down);
+  // `channel` is the job thread's end of the PAIR to the socket loop.
+  JobContext(zmq::socket_t& channel, const proto::Job& job, std::string worker_id, double progress_max_hz,
+             const std::atomic<bool>& cancel, const std::atomic<bool>& shutting_down);
   ~JobContext();
   JobContext(const JobContext&) = delete;
   JobContext& operator=(const JobContext&) = delete;
