@@ -102,6 +102,7 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
   eopts.progress_every_bars = request.progress_every_bars;
   eopts.checkpoint_every_bars = request.checkpoint_every_bars;
   eopts.checkpoint_every_seconds = request.checkpoint_every_seconds;
+  eopts.checkpoint_min_gap_seconds = request.checkpoint_min_gap_seconds;
 
   engine::EngineInputs in;
   in.bars = &bars;

@@ -25,6 +25,7 @@ struct BacktestRequest {
   std::string mode = "corrected";    // "ktrdr" | "corrected"
   uint64_t checkpoint_every_bars = 10000;
   double checkpoint_every_seconds = 30.0;
+  double checkpoint_min_gap_seconds = 0.0;  // see engine::EngineOptions (workers use ~1 s)
   uint64_t progress_every_bars = 1000;
 
   // Throws ktrdr::Error naming the field when a value is out of range (capital <= 0, bad mode, ...).
