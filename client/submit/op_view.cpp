@@ -20,12 +20,17 @@ std::string format_duration(double seconds) {
   return h > 0 ? fmt::format("{}:{:02}:{:02}", h, m, s) : fmt::format("{}:{:02}", m, s);
 }
 
+std::string format_bars_per_second(double bars_per_second) {
+  // the unit follows the value as printed: 999,960 rounds to "1000.0k" in k, so it is "1.00M"
+  if (bars_per_second >= 999'950.0) return fmt::format("{:.2f}M", bars_per_second / 1e6);
+  if (bars_per_second >= 999.5) return fmt::format("{:.1f}k", bars_per_second / 1e3);
+  return fmt::format("{:.0f}", bars_per_second);
+}
+
 namespace {
 
 std::string format_rate(double bars_per_second) {
-  if (bars_per_second >= 1e6) return fmt::format("{:.2f}M bars/s", bars_per_second / 1e6);
-  if (bars_per_second >= 1e3) return fmt::format("{:.1f}k bars/s", bars_per_second / 1e3);
-  return fmt::format("{:.0f} bars/s", bars_per_second);
+  return format_bars_per_second(bars_per_second) + " bars/s";
 }
 
 nlohmann::json time_or_null(int64_t ns) {

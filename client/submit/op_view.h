@@ -33,6 +33,8 @@ std::string watch_line(const proto::OpEvent& e);
 
 // "1:02:03" / "4:05"; "--:--" for unknown or absurd values.
 std::string format_duration(double seconds);
+// Bars per second, short: "1.77M", "85.2k", "999" (7 characters up to 999.99M).
+std::string format_bars_per_second(double bars_per_second);
 // ISO-8601 UTC of an epoch-ns time, "" for 0.
 std::string format_time_ns(int64_t ns);
 

@@ -75,10 +75,7 @@ std::string short_op(const std::string& op_id) {
 }
 
 std::string rate(double bars_per_second) {
-  if (bars_per_second <= 0) return "-";
-  if (bars_per_second >= 1e6) return fmt::format("{:.2f}M", bars_per_second / 1e6);
-  if (bars_per_second >= 1e3) return fmt::format("{:.1f}k", bars_per_second / 1e3);
-  return fmt::format("{:.0f}", bars_per_second);
+  return bars_per_second > 0 ? format_bars_per_second(bars_per_second) : "-";
 }
 
 std::string ago(int64_t now_ns, int64_t then_ns) {
@@ -131,7 +128,11 @@ std::string fit_line(const std::string& line, int cols) {
       i += len;
       continue;
     }
-    out.append(line, i, len);
+    if (c < 0x20 || c == 0x7f) {  // a newline or tab (say in an error message) would break the screen
+      out += ' ';
+    } else {
+      out.append(line, i, len);
+    }
     ++visible;
     i += len;
   }
@@ -142,6 +143,8 @@ std::string fit_line(const std::string& line, int cols) {
 
 std::vector<std::string> render_top(const TopState& state, const TopViewContext& ctx) {
   const Style st{ctx.color};
+  // the layout needs 40 columns; a narrower terminal gets it cut (see the end)
+  const int screen_cols = std::max(ctx.cols, 1);
   const int cols = std::max(ctx.cols, 40);
   const auto& fleet = state.fleet();
   std::vector<std::string> head, workers, jobs, failures, foot;
@@ -198,8 +201,6 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
   // ---- jobs: the progress bar takes what the other columns leave
   constexpr int kFixed = 2 + 25 + 10 + 13 + 11 + 9 + 8 + 9 + 12 + 7;
   const int bar_width = std::clamp(cols - kFixed, 6, 40);
-  jobs.push_back(
-      section(st, fmt::format(" JOBS ({} shown, {} queued)", state.jobs().size(), fleet.queue_length), cols));
   jobs.push_back(st(kDim, fmt::format("  {:<24} {:<9} {:<12} {:<10} {:<{}} {:>7} {:>8} {:>11} {:>6}",
                                       "OPERATION", "STATE", "STRATEGY", "SYMBOL TF", "PROGRESS",
                                       bar_width + 9, "BARS/S", "ETA", "P&L", "TRADES")));
@@ -253,6 +254,13 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
   if (selected < job_rows.size() && static_cast<int>(selected) >= room) {
     first = selected - static_cast<std::size_t>(room) + 1;
   }
+  const std::size_t n_jobs = state.jobs().size();  // job_rows holds a placeholder when there are none
+  const std::size_t shown = std::min(n_jobs - std::min(first, n_jobs), static_cast<std::size_t>(room));
+  const std::string jobs_title = shown == n_jobs
+                                     ? fmt::format(" JOBS ({} shown, {} queued)", n_jobs, fleet.queue_length)
+                                     : fmt::format(" JOBS ({}-{} of {} shown, {} queued)", first + 1,
+                                                   first + shown, n_jobs, fleet.queue_length);
+  jobs.insert(jobs.begin(), section(st, jobs_title, cols));
   append({jobs[0], jobs[1]});
   for (std::size_t i = first; i < job_rows.size() && static_cast<int>(i - first) < room; ++i)
     out.push_back(job_rows[i]);
@@ -265,7 +273,7 @@ std::vector<std::string> render_top(const TopState& state, const TopViewContext&
   append(failures);
   append(foot);
   if (ctx.rows > 0 && static_cast<int>(out.size()) > ctx.rows) out.resize(static_cast<std::size_t>(ctx.rows));
-  for (auto& line : out) line = fit_line(line, cols);
+  for (auto& line : out) line = fit_line(line, screen_cols);
   return out;
 }
 

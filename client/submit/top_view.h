@@ -20,12 +20,14 @@ struct TopViewContext {
   std::string status;            // footer message (last action, prompt)
 };
 
-// Exactly ctx.rows lines (fewer when there is less to show and ctx.rows <= 0), each at most ctx.cols
-// visible characters (escape sequences excluded), without newlines.
+// Exactly ctx.rows lines (as many as there is to show when ctx.rows <= 0), each exactly ctx.cols visible
+// characters (escape sequences excluded; at least 1), without newlines or other control characters. The
+// layout needs 40 columns: a narrower terminal gets its lines cut.
 std::vector<std::string> render_top(const TopState& state, const TopViewContext& ctx);
 
 // Cuts `line` to `cols` visible characters (UTF-8 aware, ANSI CSI sequences kept and not counted) and pads
-// it with spaces to exactly `cols`.
+// it with spaces to exactly `cols`. Other control characters (newline, tab, CR) become one space each; a line
+// that had escape sequences ends with a reset (ESC [0m).
 std::string fit_line(const std::string& line, int cols);
 
 }  // namespace ktrdr::cli

@@ -119,7 +119,7 @@ TEST_CASE("top state: a later list reply replaces the jobs and drops the ones it
   CHECK(s.last_reply_ns() == 2);
 }
 
-TEST_CASE("top state: feed progress with a higher seq replaces, an older seq or attempt is ignored") {
+TEST_CASE("top state: feed progress with a higher seq replaces and an older seq or attempt is ignored") {
   TopState s;
   s.on_list_reply(list_reply({op("a", OpState::kRunning, 1)}), 1);
 
@@ -164,7 +164,8 @@ TEST_CASE("top state: progress for a job not listed yet adds it as running on th
   CHECK(ids(s) == Ids{"new", "old", "queued"});
 }
 
-TEST_CASE("top state: a list reply keeps newer feed progress of a running job, else takes the broker's") {
+TEST_CASE(
+    "top state: a list reply keeps newer feed progress of a running job and otherwise takes the broker's") {
   TopState s;
   s.on_list_reply(list_reply({op("a", OpState::kRunning, 1), op("b", OpState::kRunning, 2)}), 1);
   s.on_progress(progress("a", 1, 9, 90.0), 2);
@@ -207,7 +208,7 @@ TEST_CASE("top state: a completed event finishes the job at 100% and moves it am
   CHECK(s.last_feed_ns() == 3);
 }
 
-TEST_CASE("top state: an event for an unknown job adds it, a non-terminal one leaves finished_ns alone") {
+TEST_CASE("top state: an event for an unknown job adds it and a non-terminal one leaves finished_ns alone") {
   TopState s;
   s.on_event(event("x", OpState::kPending, 7), 1);
   REQUIRE(s.job("x") != nullptr);
@@ -223,7 +224,7 @@ TEST_CASE("top state: an event for an unknown job adds it, a non-terminal one le
   CHECK(s.failures().empty());  // a cancellation is not a failure
 }
 
-TEST_CASE("top state: failures come from events and list replies once per job, newest first") {
+TEST_CASE("top state: failures come from events and list replies once per job and newest first") {
   TopState s;
   s.on_event(event("a", OpState::kFailed, 10, "worker w1 lost"), 1);
   s.on_event(event("b", OpState::kFailed, 30, "model not found"), 2);

@@ -118,7 +118,7 @@ TEST_CASE("write_file_atomically: a missing directory is an error naming the pat
   CHECK(names_in(dir.path()).empty());
 }
 
-TEST_CASE("write_file_atomically: a directory in the way fails, is left alone and no temporary remains") {
+TEST_CASE("write_file_atomically: a directory in the way fails and is left alone and no temporary remains") {
   ScratchDir dir;
   const fs::path out = dir.path() / "taken";
   fs::create_directory(out);
