@@ -60,6 +60,7 @@ void BacktestJob::operator()(net::JobContext& ctx) {
   req.mode = job.job.mode;
   req.checkpoint_every_bars = settings_.checkpoint_every_bars;
   req.checkpoint_every_seconds = settings_.checkpoint_every_seconds;
+  req.checkpoint_min_gap_seconds = settings_.checkpoint_min_gap_seconds;
 
   // The newest state wins: ours (kept across broker loss) or the one the broker sent.
   std::string resume = job.checkpoint;

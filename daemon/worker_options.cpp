@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include <boost/program_options.hpp>
@@ -59,6 +60,10 @@ CommandLine parse_command_line(int argc, char** argv) {
       "checkpoint-every-seconds",
       po::value(&j.checkpoint_every_seconds)->default_value(j.checkpoint_every_seconds),
       "... or every T seconds, whichever comes first")(
+      "checkpoint-min-gap-seconds",
+      po::value(&j.checkpoint_min_gap_seconds)->default_value(j.checkpoint_min_gap_seconds),
+      "the N-bar checkpoint waits until this many seconds have passed since the previous one (0 = exact "
+      "N-bar cadence; fast runs otherwise spend most of their time checkpointing)")(
       "progress-rate-hz", po::value(&s.progress_max_hz)->default_value(s.progress_max_hz),
       "maximum progress messages per second per job on the PUB socket")(
       "shutdown-grace-ms", po::value(&s.shutdown_grace_ms)->default_value(s.shutdown_grace_ms),
@@ -84,6 +89,9 @@ CommandLine parse_command_line(int argc, char** argv) {
   KTRDR_REQUIRE(j.checkpoint_every_seconds > 0,
                 "checkpoint-every-seconds must be > 0 (got {}); set it or delete the line",
                 j.checkpoint_every_seconds);
+  KTRDR_REQUIRE(std::isfinite(j.checkpoint_min_gap_seconds) && j.checkpoint_min_gap_seconds >= 0,
+                "checkpoint-min-gap-seconds must be >= 0 (got {}); 0 keeps the exact N-bar cadence",
+                j.checkpoint_min_gap_seconds);
   s.validate();
   return cl;
 }

@@ -10,7 +10,7 @@ TEST_CASE("cancel stops a running job within 1 s and resume completes it with id
   REQUIRE(binaries_present());
   FleetOptions o;
   o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "1000"};
+  o.worker_args = {"--checkpoint-every-bars", "1000", "--checkpoint-min-gap-seconds", "0"};
   Fleet f(o);
   f.start_broker();
   f.start_worker("w1");

@@ -12,7 +12,7 @@ TEST_CASE("kill -9 of a worker mid-run: the job finishes on the other worker fro
   REQUIRE(binaries_present());
   FleetOptions o;
   o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "1000"};
+  o.worker_args = {"--checkpoint-every-bars", "1000", "--checkpoint-min-gap-seconds", "0"};
   Fleet f(o);
   f.start_broker();
   f.start_worker("victim");
@@ -46,7 +46,7 @@ TEST_CASE("kill -9 of the broker with jobs queued and running: after a restart e
   REQUIRE(binaries_present());
   FleetOptions o;
   o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "5000"};
+  o.worker_args = {"--checkpoint-every-bars", "5000", "--checkpoint-min-gap-seconds", "0"};
   Fleet f(o);
   f.start_broker();
   f.start_worker("w1");
