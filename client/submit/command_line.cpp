@@ -62,6 +62,16 @@ std::optional<int> parse_command(const std::vector<std::string>& args, const std
   return std::nullopt;
 }
 
+int rejected(const std::string& what, const proto::Reply& reply) {
+  log::error("{} rejected ({}): {}", what, proto::to_string(reply.code), reply.message);
+  return to_int(ExitCode::kRejected);
+}
+
+int rejected(const std::string& what, const std::string& message) {
+  log::error("{} rejected: {}", what, message);
+  return to_int(ExitCode::kRejected);
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();

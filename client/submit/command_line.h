@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "client_options.h"
+#include "ktrdr/proto/messages.h"
 
 namespace ktrdr::cli {
 
@@ -26,5 +27,11 @@ std::optional<int> parse_command(const std::vector<std::string>& args, const std
 // Runs `body` and maps what escapes it to exit codes: BrokerUnreachable -> 6, ktrdr::Error -> 1,
 // zmq/other std::exception -> 1 (messages printed).
 int guarded(const std::function<int()>& body);
+
+// Logs "<what> rejected (<code>): <message>" for a broker reply that is not kOk and returns the exit code for
+// it (3). `what` names the request, e.g. "cancel op_...".
+int rejected(const std::string& what, const proto::Reply& reply);
+// Same for a rejection known only by its text: "<what> rejected: <message>".
+int rejected(const std::string& what, const std::string& message);
 
 }  // namespace ktrdr::cli

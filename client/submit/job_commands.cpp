@@ -152,10 +152,7 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
     zmq::context_t context(1);
     BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kStart, req);
-    if (reply.code != proto::ErrorCode::kOk) {
-      log::error("backtest rejected ({}): {}", proto::to_string(reply.code), reply.message);
-      return to_int(ExitCode::kRejected);
-    }
+    if (reply.code != proto::ErrorCode::kOk) return rejected("backtest", reply);
     return finish_submission(options, context, broker, reply.op_id, tail, "pending");
   });
 }
@@ -177,10 +174,7 @@ int resume_command(ClientOptions& options, const std::vector<std::string>& args)
     zmq::context_t context(1);
     BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kResume, req);
-    if (reply.code != proto::ErrorCode::kOk) {
-      log::error("resume {} rejected ({}): {}", req.op_id, proto::to_string(reply.code), reply.message);
-      return to_int(ExitCode::kRejected);
-    }
+    if (reply.code != proto::ErrorCode::kOk) return rejected(fmt::format("resume {}", req.op_id), reply);
     return finish_submission(options, context, broker, reply.op_id.empty() ? req.op_id : reply.op_id, tail,
                              "resuming");
   });

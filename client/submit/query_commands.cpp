@@ -16,19 +16,6 @@
 namespace po = boost::program_options;
 
 namespace ktrdr::cli {
-namespace {
-
-int rejected(const std::string& what, const proto::Reply& reply) {
-  log::error("{} rejected ({}): {}", what, proto::to_string(reply.code), reply.message);
-  return to_int(ExitCode::kRejected);
-}
-
-int rejected(const std::string& what, const std::string& message) {
-  log::error("{} rejected: {}", what, message);
-  return to_int(ExitCode::kRejected);
-}
-
-}  // namespace
 
 int status_command(ClientOptions& options, const std::vector<std::string>& args) {
   proto::StatusRequest req;
