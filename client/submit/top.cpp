@@ -301,12 +301,11 @@ int run_interactive(const ClientOptions& options, const TopOptions& top) {
       if (key.key == Key::kChar && (key.ch == 'q' || key.ch == 'Q')) return 0;
       if (key.key == Key::kUp || (key.key == Key::kChar && key.ch == 'k')) state.select_previous();
       if (key.key == Key::kDown || (key.key == Key::kChar && key.ch == 'j')) state.select_next();
-      if (key.key == Key::kPageUp || key.key == Key::kHome) {
-        for (int i = 0; i < (key.key == Key::kHome ? 100000 : 10); ++i) state.select_previous();
-      }
-      if (key.key == Key::kPageDown || key.key == Key::kEnd) {
-        for (int i = 0; i < (key.key == Key::kEnd ? 100000 : 10); ++i) state.select_next();
-      }
+      const auto all_rows = static_cast<std::ptrdiff_t>(state.jobs().size());
+      if (key.key == Key::kPageUp) state.move_selection(-10);
+      if (key.key == Key::kPageDown) state.move_selection(10);
+      if (key.key == Key::kHome) state.move_selection(-all_rows);
+      if (key.key == Key::kEnd) state.move_selection(all_rows);
       if (key.key == Key::kChar && key.ch == 'c') {
         const proto::OperationInfo* sel = state.selected();
         if (sel == nullptr) {

@@ -124,16 +124,14 @@ const proto::OperationInfo* TopState::selected() const {
   return i < jobs_.size() ? &jobs_[i] : nullptr;
 }
 
-void TopState::select_next() {
-  if (jobs_.empty()) return;
+void TopState::move_selection(std::ptrdiff_t rows) {
+  if (jobs_.empty() || rows == 0) return;
+  const auto last = static_cast<std::ptrdiff_t>(jobs_.size()) - 1;
   const std::size_t i = selected_index();
-  selected_id_ = jobs_[i >= jobs_.size() ? 0 : std::min(i + 1, jobs_.size() - 1)].op_id;
-}
-
-void TopState::select_previous() {
-  if (jobs_.empty()) return;
-  const std::size_t i = selected_index();
-  selected_id_ = jobs_[i >= jobs_.size() || i == 0 ? 0 : i - 1].op_id;
+  // nothing selected: the first step lands on row 0, the others move from there
+  const std::ptrdiff_t target =
+      i >= jobs_.size() ? std::max<std::ptrdiff_t>(rows - 1, 0) : static_cast<std::ptrdiff_t>(i) + rows;
+  selected_id_ = jobs_[static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(target, 0, last))].op_id;
 }
 
 }  // namespace ktrdr::cli

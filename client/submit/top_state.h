@@ -39,9 +39,11 @@ class TopState {
   int64_t last_feed_ns() const { return last_feed_ns_; }
   uint64_t feed_messages() const { return feed_messages_; }
 
-  // Selection (follows the operation id when rows move).
-  void select_next();
-  void select_previous();
+  // Selection (follows the operation id when rows move). `rows` > 0 moves down, < 0 up, stopping at the first
+  // and last job; with nothing selected the first step selects the first job (as one j or k press does).
+  void move_selection(std::ptrdiff_t rows);
+  void select_next() { move_selection(1); }
+  void select_previous() { move_selection(-1); }
   std::size_t selected_index() const;  // jobs().size() when nothing is selected
   const proto::OperationInfo* selected() const;
 

@@ -307,6 +307,36 @@ TEST_CASE("top state: j/k selection moves within the jobs and stops at both ends
   CHECK(fresh.selected_index() == 0);
 }
 
+TEST_CASE("top state: page and home/end moves stop at the ends like repeated j/k presses") {
+  TopState s;
+  s.move_selection(5);  // nothing to select
+  CHECK(s.selected() == nullptr);
+  std::vector<proto::OperationInfo> ops;
+  for (int i = 0; i < 25; ++i) ops.push_back(op(fmt::format("op{:02}", i), OpState::kPending, i));
+  s.on_list_reply(list_reply(ops), 1);
+
+  s.move_selection(10);  // from nothing: the first step selects row 0, nine more move down
+  CHECK(s.selected_index() == 9);
+  s.move_selection(10);
+  CHECK(s.selected_index() == 19);
+  s.move_selection(10);  // PgDn near the end stops at the last row
+  CHECK(s.selected_index() == 24);
+  CHECK(s.selected()->op_id == "op24");
+  s.move_selection(-10);
+  CHECK(s.selected_index() == 14);
+  s.move_selection(-25);  // Home
+  CHECK(s.selected_index() == 0);
+  s.move_selection(0);
+  CHECK(s.selected_index() == 0);
+  s.move_selection(25);  // End
+  CHECK(s.selected_index() == 24);
+
+  TopState fresh;
+  fresh.on_list_reply(list_reply(ops), 1);
+  fresh.move_selection(-10);  // PgUp with nothing selected selects the first row
+  CHECK(fresh.selected_index() == 0);
+}
+
 TEST_CASE("top state: the selection follows its operation when rows move and resets when it goes") {
   TopState s;
   s.on_list_reply(list_reply({op("a", OpState::kRunning, 1), op("b", OpState::kRunning, 2),
