@@ -1,7 +1,9 @@
 #include "ktrdr/engine/result_json.h"
 
 #include <cmath>
-#include <iterator>
+#include <cstring>
+#include <string_view>
+#include <vector>
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ktrdr/common/time.h"
+#include "ktrdr/indicators/series_ops.h"
 
 namespace ktrdr::engine {
 namespace {
@@ -110,20 +113,71 @@ Json decision_json(const DecisionRecord& d) {
   return j;
 }
 
-// Python-repr-like shortest round-trip text of a double ("100000.0", "1.1", "1e-07").
-void append_double(std::string& out, double v) {
+// Python-repr-like shortest round-trip text of a double ("100000.0", "1.1", "1e-07") at `out`; returns the
+// end. At most kMaxDoubleChars characters.
+constexpr size_t kMaxDoubleChars = 32;
+char* write_double(char* out, double v) {
   if (!std::isfinite(v)) {  // as nlohmann::json: not representable in JSON
-    out += "null";
-    return;
+    std::memcpy(out, "null", 4);
+    return out + 4;
   }
-  const size_t start = out.size();
-  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
-  if (out.find_first_of(".en", start) == std::string::npos) out += ".0";
+  char* const end = fmt::format_to(out, FMT_COMPILE("{}"), v);
+  for (const char* p = out; p != end; ++p) {
+    if (*p == '.' || *p == 'e' || *p == 'n') return end;
+  }
+  std::memcpy(end, ".0", 2);
+  return end + 2;
 }
 
-// The equity curve is by far the largest part of the document (one point per bar): appended directly to
-// the output instead of going through a JSON DOM (~4 us per point there).
-void append_equity_curve(std::string& out, const std::vector<metrics::EquityPoint>& curve, int indent) {
+char* write_text(char* out, std::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ" exactly as format_iso_utc, with the date part reused while consecutive points fall
+// on the same day (the civil-date arithmetic and the string format_iso_utc returns cost more than the rest of
+// a point). Stamps with fractional seconds or outside years 0000..9999 go through format_iso_utc itself.
+class IsoStampWriter {
+ public:
+  static constexpr size_t kMaxChars = 48;
+
+  char* write(char* out, int64_t ts_ns) {
+    if (ts_ns % kNanosPerSecond != 0 || ts_ns < 0) return write_text(out, format_iso_utc(ts_ns));
+    const int64_t secs = ts_ns / kNanosPerSecond;
+    const int64_t day = secs / 86400;
+    if (day != day_) {
+      const std::string full = format_iso_utc(day * kNanosPerDay);
+      if (full.size() != 20) return write_text(out, format_iso_utc(ts_ns));  // a year past 9999
+      std::memcpy(date_, full.data(), sizeof date_);
+      day_ = day;
+    }
+    const int64_t rem = secs - day * 86400;
+    out = write_text(out, std::string_view(date_, sizeof date_));
+    put2(out + 0, rem / 3600);
+    out[2] = ':';
+    put2(out + 3, (rem / 60) % 60);
+    out[5] = ':';
+    put2(out + 6, rem % 60);
+    out[8] = 'Z';
+    return out + 9;
+  }
+
+ private:
+  static void put2(char* p, int64_t v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  }
+  int64_t day_ = -1;
+  char date_[11] = {};  // "YYYY-MM-DDT"
+};
+
+// The equity curve is by far the largest part of the document (one point per bar, ~125 bytes each): written
+// straight into the output instead of going through a JSON DOM (~4 us per point there). Points are formatted
+// into a small buffer that stays in cache and appended in blocks; the output's capacity is reserved once for
+// the worst case (address space only: untouched pages cost nothing), so the 100+ MB string is never moved
+// and each of its pages is written once.
+void append_equity_curve(std::string& out, const std::vector<metrics::EquityPoint>& curve, int indent,
+                         size_t tail_chars) {
   std::string item_pad, close_pad;
   if (indent >= 0) {
     item_pad.assign(static_cast<size_t>(2 * indent) + 1, ' ');
@@ -131,30 +185,46 @@ void append_equity_curve(std::string& out, const std::vector<metrics::EquityPoin
     close_pad.assign(static_cast<size_t>(indent) + 1, ' ');
     close_pad[0] = '\n';
   }
-  const char* sep = indent < 0 ? ":" : ": ";
-  out += '[';
+  const std::string_view sep = indent < 0 ? ":" : ": ";
+  const std::string k_timestamp = fmt::format("{{\"timestamp\"{}\"", sep);
+  const std::string k_price = fmt::format("\",\"price\"{}", sep);
+  const std::string k_value = fmt::format(",\"portfolio_value\"{}", sep);
+  const std::string k_position = fmt::format(",\"position\"{}\"", sep);
+  const size_t max_point = 1 + item_pad.size() + k_timestamp.size() + IsoStampWriter::kMaxChars +
+                           k_price.size() + kMaxDoubleChars + k_value.size() + kMaxDoubleChars +
+                           k_position.size() + 8 + 2;
+  const size_t start = out.size();
+  const size_t bound = 2 + close_pad.size() + curve.size() * max_point;
+  out.reserve(start + bound + tail_chars);
+  indicators::advise_huge_pages(out.data() + start, bound);
+
+  constexpr size_t kBlockChars = 64 * 1024;
+  std::vector<char> block(kBlockChars + max_point);
+  char* const block_begin = block.data();
+  char* p = block_begin;
+  IsoStampWriter stamp;
+  *p++ = '[';
   for (size_t i = 0; i < curve.size(); ++i) {
     const auto& e = curve[i];
-    if (i) out += ',';
-    out += item_pad;
-    out += "{\"timestamp\"";
-    out += sep;
-    out += '"';
-    out += format_iso_utc(e.ts_ns);
-    out += "\",\"price\"";
-    out += sep;
-    append_double(out, e.price);
-    out += ",\"portfolio_value\"";
-    out += sep;
-    append_double(out, e.portfolio_value);
-    out += ",\"position\"";
-    out += sep;
-    out += '"';
-    out += decision::to_string(e.position);
-    out += "\"}";
+    if (i) *p++ = ',';
+    p = write_text(p, item_pad);
+    p = write_text(p, k_timestamp);
+    p = stamp.write(p, e.ts_ns);
+    p = write_text(p, k_price);
+    p = write_double(p, e.price);
+    p = write_text(p, k_value);
+    p = write_double(p, e.portfolio_value);
+    p = write_text(p, k_position);
+    p = write_text(p, decision::to_string(e.position));
+    p = write_text(p, "\"}");
+    if (static_cast<size_t>(p - block_begin) >= kBlockChars) {
+      out.append(block_begin, p);
+      p = block_begin;
+    }
   }
-  if (!curve.empty()) out += close_pad;
-  out += ']';
+  if (!curve.empty()) p = write_text(p, close_pad);
+  *p++ = ']';
+  out.append(block_begin, p);
 }
 
 constexpr const char* kEquityPlaceholder = "__ktrdr_equity_curve__";
@@ -213,9 +283,8 @@ std::string result_to_json(const ResultHeader& h, const EngineOptions& o, const 
   const std::string quoted = fmt::format("\"{}\"", kEquityPlaceholder);
   const size_t at = doc.rfind(quoted);
   std::string text;
-  text.reserve(doc.size() + r.equity_curve.size() * (indent < 0 ? 90 : 100) + 64);
   text.append(doc, 0, at);
-  append_equity_curve(text, r.equity_curve, indent);
+  append_equity_curve(text, r.equity_curve, indent, doc.size() - at - quoted.size());
   text.append(doc, at + quoted.size(), std::string::npos);
   return text;
 }
