@@ -3,6 +3,8 @@
 // Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
 // submit index so the worker can stamp the receive time.
 //   bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync] [--transport T]
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -66,7 +68,10 @@ struct Run {
     o.sync_writes = sync;
     o.max_terminal_in_memory = 200000;
     broker = std::make_unique<net::Broker>(ctx, o);
-    broker_thread = std::thread([this] { broker->run(stop); });
+    broker_thread = std::thread([this] {
+      pthread_setname_np(pthread_self(), "bench-broker");
+      broker->run(stop);
+    });
     const bool shared = transport == "inproc";
     client_context = shared ? nullptr : std::make_unique<zmq::context_t>(1);
     for (int i = 0; i < workers; ++i) {
@@ -77,6 +82,7 @@ struct Run {
       w.progress_endpoint = broker->progress_in_endpoint();
       w.worker_id = fmt::format("bench-{}", i);
       worker_threads.emplace_back([this, w, wctx] {
+        pthread_setname_np(pthread_self(), "bench-worker");
         net::WorkerSession session(*wctx, w, [this](net::JobContext& jc) {
           const std::size_t idx = std::stoul(jc.job().job.strategy.substr(1));
           if (idx < stamps->received.size()) stamps->received[idx].store(now_ns());

@@ -1,5 +1,7 @@
 // Broker sockets, router loop, persistence flush and LRU dispatch (broker.h). Client and worker message
 // handlers live in broker_clients.cpp and broker_workers.cpp.
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -88,6 +90,7 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
   events.connect("inproc://ktrdr-broker-events-" + tag);
   proxy =
       std::thread([xsub = std::move(xsub), xpub = std::move(xpub), pc = std::move(proxy_control)]() mutable {
+        pthread_setname_np(pthread_self(), "ktrdr-proxy");
         try {
           zmq::proxy_steerable(xsub, xpub, zmq::socket_ref(), pc);
         } catch (const zmq::error_t& e) {

@@ -1,6 +1,8 @@
 // Worker socket loop and job thread plumbing (worker_session.h).
 #include "ktrdr/net/worker_session.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -174,6 +176,7 @@ struct WorkerSession::Impl {
 
   // Runs the jobs handed over by start_job(), one at a time, until the session ends.
   void job_thread_main() {
+    pthread_setname_np(pthread_self(), "ktrdr-job");
     zmq::socket_t channel(ctx, zmq::socket_type::pair);
     channel.set(zmq::sockopt::linger, -1);  // everything sent must reach the loop
     channel.connect(pair_endpoint);
