@@ -2,7 +2,8 @@
 // real broker loop (net::Broker) and worker sessions (net::WorkerSession) over inproc, ipc and loopback tcp.
 // Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
 // submit index so the worker can stamp the receive time.
-//   bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync] [--transport T]
+//   bench_dispatch [--workers N] [--prefetch N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]
+//   [--transport T]
 #include <pthread.h>
 
 #include <algorithm>
@@ -50,7 +51,7 @@ struct Run {
   std::vector<std::thread> worker_threads;
   Stamps* stamps = nullptr;
 
-  Run(const std::string& transport, int workers, bool sync, Stamps& s) : stamps(&s) {
+  Run(const std::string& transport, int workers, uint32_t prefetch, bool sync, Stamps& s) : stamps(&s) {
     const std::string tag = fmt::format("{}_{}", ::getpid(), std::random_device{}());
     dir = std::filesystem::temp_directory_path() / ("ktrdr_bench_dispatch_" + tag);
     net::BrokerOptions o;
@@ -81,6 +82,7 @@ struct Run {
       w.broker_endpoint = broker->workers_endpoint();
       w.progress_endpoint = broker->progress_in_endpoint();
       w.worker_id = fmt::format("bench-{}", i);
+      w.prefetch = prefetch;
       worker_threads.emplace_back([this, w, wctx] {
         pthread_setname_np(pthread_self(), "bench-worker");
         net::WorkerSession session(*wctx, w, [this](net::JobContext& jc) {
@@ -118,12 +120,12 @@ double pct(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size())))];
 }
 
-void bench(const std::string& transport, int workers, std::size_t latency_jobs, std::size_t tput_jobs,
-           bool sync) {
+void bench(const std::string& transport, int workers, uint32_t prefetch, std::size_t latency_jobs,
+           std::size_t tput_jobs, bool sync) {
   // latency: one job in flight at a time
   {
     Stamps s(latency_jobs);
-    Run run(transport, workers, sync, s);
+    Run run(transport, workers, prefetch, sync, s);
     zmq::socket_t client(run.client_ctx(), zmq::socket_type::dealer);
     client.set(zmq::sockopt::linger, 0);
     client.connect(run.broker->clients_endpoint());
@@ -139,13 +141,15 @@ void bench(const std::string& transport, int workers, std::size_t latency_jobs, 
       while (s.done.load() < i + 1) std::this_thread::yield();
     }
     std::printf(
-        "%-6s sync=%d workers=%d latency submit->worker: p50 %.3f ms  p99 %.3f ms  max %.3f ms (%zu jobs)\n",
-        transport.c_str(), sync, workers, pct(lat_ms, 50), pct(lat_ms, 99), pct(lat_ms, 100), latency_jobs);
+        "%-6s sync=%d workers=%d prefetch=%u latency submit->worker: p50 %.3f ms  p99 %.3f ms  max %.3f ms "
+        "(%zu jobs)\n",
+        transport.c_str(), sync, workers, prefetch, pct(lat_ms, 50), pct(lat_ms, 99), pct(lat_ms, 100),
+        latency_jobs);
   }
   // throughput: pipelined submissions, window of 2000 unanswered starts
   {
     Stamps s(tput_jobs);
-    Run run(transport, workers, sync, s);
+    Run run(transport, workers, prefetch, sync, s);
     zmq::socket_t client(run.client_ctx(), zmq::socket_type::dealer);
     client.set(zmq::sockopt::linger, 0);
     client.set(zmq::sockopt::sndhwm, 0);
@@ -164,9 +168,9 @@ void bench(const std::string& transport, int workers, std::size_t latency_jobs, 
     }
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     std::printf(
-        "%-6s sync=%d workers=%d throughput: %llu no-op jobs in %.2f s = %.0f jobs/s "
+        "%-6s sync=%d workers=%d prefetch=%u throughput: %llu no-op jobs in %.2f s = %.0f jobs/s "
         "(accepted+dispatched+completed)\n",
-        transport.c_str(), sync, workers, static_cast<unsigned long long>(s.done.load()), secs,
+        transport.c_str(), sync, workers, prefetch, static_cast<unsigned long long>(s.done.load()), secs,
         static_cast<double>(s.done.load()) / secs);
   }
 }
@@ -175,6 +179,7 @@ void bench(const std::string& transport, int workers, std::size_t latency_jobs, 
 
 int main(int argc, char** argv) {
   int workers = 4;
+  uint32_t prefetch = 1;
   std::size_t latency_jobs = 2000, tput_jobs = 20000;
   bool sync = true;
   std::vector<std::string> transports = {"inproc", "ipc", "tcp"};
@@ -186,13 +191,16 @@ int main(int argc, char** argv) {
       latency_jobs = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--throughput-jobs" && i + 1 < argc)
       tput_jobs = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--prefetch" && i + 1 < argc)
+      prefetch = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 10));
     else if (a == "--no-sync")
       sync = false;
     else if (a == "--transport" && i + 1 < argc)
       transports = {argv[++i]};
     else {
       std::fprintf(stderr,
-                   "usage: bench_dispatch [--workers N] [--latency-jobs N] [--throughput-jobs N] [--no-sync] "
+                   "usage: bench_dispatch [--workers N] [--prefetch N] [--latency-jobs N] [--throughput-jobs "
+                   "N] [--no-sync] "
                    "[--transport inproc|ipc|tcp]\n");
       return 2;
     }
@@ -203,7 +211,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "--transport must be inproc, ipc or tcp (got %s)\n", t.c_str());
       return 2;
     }
-    bench(t, workers, latency_jobs, tput_jobs, sync);
+    bench(t, workers, prefetch, latency_jobs, tput_jobs, sync);
   }
   return 0;
 }

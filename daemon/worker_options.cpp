@@ -64,6 +64,9 @@ CommandLine parse_command_line(int argc, char** argv) {
       po::value(&j.checkpoint_min_gap_seconds)->default_value(j.checkpoint_min_gap_seconds),
       "the N-bar checkpoint waits until this many seconds have passed since the previous one (0 = exact "
       "N-bar cadence; fast runs otherwise spend most of their time checkpointing)")(
+      "prefetch", po::value(&s.prefetch)->default_value(s.prefetch),
+      "jobs the broker may send at once: one runs, the rest wait here and start without a round trip "
+      "(raise it only for many short jobs: a job waiting behind a long one could have run elsewhere)")(
       "progress-rate-hz", po::value(&s.progress_max_hz)->default_value(s.progress_max_hz),
       "maximum progress messages per second per job on the PUB socket")(
       "shutdown-grace-ms", po::value(&s.shutdown_grace_ms)->default_value(s.shutdown_grace_ms),

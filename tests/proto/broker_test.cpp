@@ -64,10 +64,11 @@ struct Fleet {
     broker.reset();
   }
   void add_worker(const std::string& name, net::JobFunction fn,
-                  std::vector<std::string> capabilities = {"backtest", "noop"}) {
+                  std::vector<std::string> capabilities = {"backtest", "noop"}, uint32_t prefetch = 1) {
     auto w = std::make_unique<Worker>();
     net::WorkerSessionOptions o;
     o.capabilities = std::move(capabilities);
+    o.prefetch = prefetch;
     o.broker_endpoint = opts.workers_endpoint;
     o.progress_endpoint = opts.progress_in_endpoint;
     o.worker_id = name;
@@ -345,4 +346,66 @@ TEST_CASE("a worker session runs its jobs one after another on one long-lived jo
   for (const auto& id : ids) CHECK(c.wait_state(id, OpState::kCompleted).attempts == 1);
   std::lock_guard lock(m);
   CHECK(threads.size() == 1);
+}
+
+namespace {
+// Runs until `release` (then completes) or a cancel (then stops, as a backtest would); records the order.
+struct GatedJobs {
+  std::atomic<bool> release{false};
+  std::mutex m;
+  std::vector<std::string> started;
+  net::JobFunction fn() {
+    return [this](net::JobContext& ctx) {
+      {
+        std::lock_guard lock(m);
+        started.push_back(ctx.job().op_id);
+      }
+      while (!release.load() && !ctx.cancel_flag().load()) std::this_thread::sleep_for(1ms);
+      if (ctx.cancel_flag().load()) {
+        ctx.failure(ctx.shutting_down() ? ErrorCode::kShuttingDown : ErrorCode::kCancelled, "stopped", true);
+        return;
+      }
+      noop_job(ctx);
+    };
+  }
+};
+}  // namespace
+
+TEST_CASE(
+    "prefetch: a worker holds jobs sent ahead and runs them in order and a waiting one can be cancelled") {
+  Fleet f;
+  GatedJobs gate;
+  f.add_worker("w1", gate.fn(), {"noop"}, 3);
+  Client c(f);
+  const std::string a = c.start(), b = c.start(), d = c.start(), e = c.start();
+  for (const auto& id : {a, b, d}) CHECK(c.wait_state(id, OpState::kRunning).worker_id == "w1");
+  CHECK(c.status(e).state == OpState::kPending);  // room for three
+  Reply st = c.call(Command::kStatus, StatusRequest{});
+  REQUIRE(st.fleet.workers.size() == 1);
+  CHECK(st.fleet.workers[0].op_id == a);
+  CHECK(st.fleet.workers[0].queued == 2);
+  CHECK(c.call(Command::kCancel, CancelRequest{b, "not needed"}).code == ErrorCode::kOk);
+  CHECK(c.wait_state(e, OpState::kRunning).worker_id == "w1");  // b's slot went to e
+  gate.release = true;
+  for (const auto& id : {a, d, e}) CHECK(c.wait_state(id, OpState::kCompleted).attempts == 1);
+  CHECK(c.status(b).state == OpState::kCancelled);
+  std::lock_guard lock(gate.m);
+  CHECK(gate.started == std::vector<std::string>{a, d, e});
+}
+
+TEST_CASE("prefetch: a stopping worker hands back its running and waiting jobs without using attempts") {
+  Fleet f;
+  GatedJobs gate;
+  f.add_worker("leaving", gate.fn(), {"noop"}, 3);
+  Client c(f);
+  const std::vector<std::string> ids = {c.start(), c.start(), c.start()};
+  for (const auto& id : ids) c.wait_state(id, OpState::kRunning);
+  f.workers[0]->stop = true;
+  f.workers[0]->thread.join();
+  f.workers.clear();
+  for (const auto& id : ids) CHECK(c.wait_state(id, OpState::kResuming).attempts == 0);
+  f.add_worker("next", noop_job);
+  for (const auto& id : ids) CHECK(c.wait_state(id, OpState::kCompleted).attempts == 1);
+  std::lock_guard lock(gate.m);
+  CHECK(gate.started == std::vector<std::string>{ids[0]});  // the waiting two never started there
 }

@@ -273,39 +273,48 @@ void Broker::Impl::write_staged() {
 }
 
 void Broker::Impl::dispatch() {
-  if (queue.empty() || registry.idle_count() == 0) return;
-  // Idle workers in LRU order; each takes the oldest queued job it can run, so a job type no idle worker
-  // supports waits without holding up the others.
-  for (const std::string& rid : registry.idle_routing_ids()) {
-    if (queue.empty()) return;
-    WorkerEntry* w = registry.find(rid);
-    if (w == nullptr || w->info.state != proto::WorkerState::kIdle) continue;
-    while (std::optional<std::string> op_id = queue.pop_for(w->info.capabilities)) {
-      OperationInfo* op = find_op(*op_id);
-      if (op == nullptr || (op->state != OpState::kPending && op->state != OpState::kResuming)) continue;
-      if (op->attempts >= opts.max_attempts) {
-        fail(*op, fmt::format("gave up after {} attempts", op->attempts));
-        continue;
-      }
-      op->attempts += 1;
-      op->state = OpState::kRunning;
-      op->worker_id = w->info.worker_id;
-      if (op->started_ns == 0) op->started_ns = now_ns();
-      proto::Job job{op->op_id, op->attempts, op->job, {}, 0};
-      if (op->has_checkpoint) {
-        write_staged();  // reads see committed data only; the checkpoint may have arrived this iteration
-        if (auto ck = store->get_checkpoint(op->op_id)) {
-          job.checkpoint = std::move(ck->blob);
-          job.checkpoint_bar = ck->bar_index;
-        }
-      }
-      registry.set_busy(*w, op->op_id, op->attempts);
-      save(*op);
-      publish(*op, fmt::format("attempt {} on {}", op->attempts, op->worker_id));
-      send_worker(rid, Command::kJob, proto::encode_worker(Command::kJob, job));
-      break;
+  // Workers with room in dispatch order (idle ones first, LRU); each takes the oldest queued job it can run,
+  // so a job type no available worker supports waits without holding up the others. Rounds of one job per
+  // worker until the queue or the room runs out: with prefetch > 1 the jobs spread over the workers.
+  bool assigned = true;
+  while (assigned && !queue.empty() && registry.available_count() != 0) {
+    assigned = false;
+    for (const std::string& rid : registry.available_routing_ids()) {
+      if (queue.empty()) return;
+      WorkerEntry* w = registry.find(rid);
+      if (w != nullptr && w->has_room() && dispatch_one(*w)) assigned = true;
     }
   }
+}
+
+bool Broker::Impl::dispatch_one(WorkerEntry& w) {
+  while (std::optional<std::string> op_id = queue.pop_for(w.info.capabilities)) {
+    OperationInfo* op = find_op(*op_id);
+    if (op == nullptr || (op->state != OpState::kPending && op->state != OpState::kResuming)) continue;
+    if (op->attempts >= opts.max_attempts) {
+      fail(*op, fmt::format("gave up after {} attempts", op->attempts));
+      continue;
+    }
+    op->attempts += 1;
+    op->state = OpState::kRunning;
+    op->worker_id = w.info.worker_id;
+    if (op->started_ns == 0) op->started_ns = now_ns();
+    proto::Job job{op->op_id, op->attempts, op->job, {}, 0};
+    if (op->has_checkpoint) {
+      write_staged();  // reads see committed data only; the checkpoint may have arrived this iteration
+      if (auto ck = store->get_checkpoint(op->op_id)) {
+        job.checkpoint = std::move(ck->blob);
+        job.checkpoint_bar = ck->bar_index;
+      }
+    }
+    registry.assign(w, op->op_id);
+    save(*op);
+    publish(*op, fmt::format("attempt {} on {}", op->attempts, op->worker_id));
+    const std::string rid = w.routing_id;  // send_worker may drop `w`
+    send_worker(rid, Command::kJob, proto::encode_worker(Command::kJob, job));
+    return true;
+  }
+  return false;
 }
 
 void Broker::Impl::publish(const OperationInfo& op, std::string message) {

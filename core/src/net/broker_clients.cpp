@@ -195,7 +195,7 @@ Reply Broker::Impl::on_cancel(const proto::CancelRequest& req) {
   const std::string reason =
       req.reason.empty() ? std::string("cancelled by client") : "cancelled: " + req.reason;
   if (op->state == OpState::kRunning) {
-    if (WorkerEntry* w = registry.find_by_name(op->worker_id); w != nullptr && w->info.op_id == op->op_id) {
+    if (WorkerEntry* w = registry.find_by_name(op->worker_id); w != nullptr && w->holds(op->op_id)) {
       send_worker(w->routing_id, proto::Command::kCancelJob,
                   proto::encode_worker(proto::Command::kCancelJob, proto::CancelJob{op->op_id, reason}));
     }

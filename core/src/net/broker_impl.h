@@ -36,6 +36,7 @@ struct Broker::Impl {
   void release_synced(const std::vector<WalSyncer::Done>& done);  // sends the replies a finished fsync covers
   void write_staged();
   void dispatch();
+  bool dispatch_one(WorkerEntry& w);  // sends `w` the oldest queued job it can run; false if none
   void publish(const proto::OperationInfo& op, std::string message = {});
   void save(const proto::OperationInfo& op) { store->put_operation(op); }
   proto::OperationInfo* find_op(const std::string& op_id);
@@ -65,7 +66,10 @@ struct Broker::Impl {
   void on_failure(WorkerEntry& w, const proto::JobFailure& m);
   void on_disconnect(WorkerEntry& w, const proto::Disconnect& m);
   // A worker is gone (expired, disconnected, replaced): its job goes back to the queue.
-  void lose_worker(const WorkerEntry& w, const std::string& reason, bool count_attempt);
+  // Only the job it was running can count an attempt; jobs waiting on it (prefetch) never started. `keep`
+  // is a job the worker still runs (re-registration): it stays assigned.
+  void lose_worker(const WorkerEntry& w, const std::string& reason, bool count_attempt,
+                   const std::string& keep = {});
 
   struct Outgoing {
     std::string routing_id;

@@ -102,9 +102,9 @@ void Broker::Impl::on_ready(const std::string& rid, const proto::WorkerReady& m)
     if (old == nullptr) continue;
     WorkerEntry copy = *old;
     registry.remove(copy.routing_id);
-    if (!copy.info.op_id.empty() && copy.info.op_id != m.current_op) {
-      lose_worker(copy, fmt::format("worker {} re-registered without its job", copy.info.worker_id), true);
-    }
+    // Jobs it held but no longer runs go back to the queue (only a running one counts an attempt).
+    lose_worker(copy, fmt::format("worker {} re-registered without its job", copy.info.worker_id),
+                copy.info.op_id != m.current_op, m.current_op);
   }
   WorkerEntry& w = registry.add(rid, m, now);
   log::info("broker: worker {} ready (capabilities {}, current job \"{}\")", m.worker_id,
@@ -114,7 +114,7 @@ void Broker::Impl::on_ready(const std::string& rid, const proto::WorkerReady& m)
   OperationInfo* op = find_op(m.current_op);
   const bool adoptable = op != nullptr && !proto::is_terminal(op->state) &&
                          (op->state != OpState::kRunning || op->worker_id == m.worker_id);
-  registry.set_busy(w, m.current_op, m.current_attempt);
+  registry.assign(w, m.current_op);
   if (!adoptable) {
     // Its job was re-dispatched elsewhere or finished: stop it. The worker becomes idle on its failure reply.
     send_worker(
@@ -145,10 +145,7 @@ void Broker::Impl::on_checkpoint(WorkerEntry& w, const proto::Checkpoint& m) {
 }
 
 void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {
-  if (w.info.op_id == m.op_id) {
-    w.info.jobs_done += 1;
-    registry.set_idle(w);
-  }
+  if (registry.release(w, m.op_id)) w.info.jobs_done += 1;
   OperationInfo* op = find_op(m.op_id);
   if (op == nullptr) {
     log::warn("broker: result for unknown operation {} from {} discarded", m.op_id, w.info.worker_id);
@@ -161,7 +158,7 @@ void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {
   }
   // Another worker may still be running it (at-least-once): stop that one.
   if (op->state == OpState::kRunning && op->worker_id != w.info.worker_id) {
-    if (WorkerEntry* other = registry.find_by_name(op->worker_id); other && other->info.op_id == op->op_id) {
+    if (WorkerEntry* other = registry.find_by_name(op->worker_id); other && other->holds(op->op_id)) {
       send_worker(
           other->routing_id, Command::kCancelJob,
           proto::encode_worker(Command::kCancelJob, proto::CancelJob{op->op_id, "completed elsewhere"}));
@@ -183,8 +180,7 @@ void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {
 }
 
 void Broker::Impl::on_failure(WorkerEntry& w, const proto::JobFailure& m) {
-  const bool was_current = w.info.op_id == m.op_id;
-  if (was_current) registry.set_idle(w);
+  const bool was_current = registry.release(w, m.op_id);
   OperationInfo* op = find_op(m.op_id);
   if (op == nullptr || op->state != OpState::kRunning || op->worker_id != w.info.worker_id || !was_current) {
     log::debug("broker: failure {} for {} from {} ignored (not its current job)", proto::to_string(m.code),
@@ -219,19 +215,24 @@ void Broker::Impl::on_disconnect(WorkerEntry& w, const proto::Disconnect& m) {
   lose_worker(copy, fmt::format("worker {} left: {}", copy.info.worker_id, m.reason), false);
 }
 
-void Broker::Impl::lose_worker(const WorkerEntry& w, const std::string& reason, bool count_attempt) {
-  if (w.info.op_id.empty()) return;
-  OperationInfo* op = find_op(w.info.op_id);
-  if (op == nullptr || op->state != OpState::kRunning || op->worker_id != w.info.worker_id) return;
-  if (!count_attempt) {
-    if (op->attempts > 0) op->attempts -= 1;
-    op->state = OpState::kResuming;
-    enqueue(*op, true);
-    save(*op);
-    publish(*op, reason);
-    return;
+void Broker::Impl::lose_worker(const WorkerEntry& w, const std::string& reason, bool count_attempt,
+                               const std::string& keep) {
+  // Back to the front of the queue in the order the worker would have run them: the last first.
+  for (auto it = w.jobs.rbegin(); it != w.jobs.rend(); ++it) {
+    if (*it == keep) continue;
+    OperationInfo* op = find_op(*it);
+    if (op == nullptr || op->state != OpState::kRunning || op->worker_id != w.info.worker_id) continue;
+    const bool was_running = *it == w.jobs.front();
+    if (!count_attempt || !was_running) {
+      if (op->attempts > 0) op->attempts -= 1;
+      op->state = OpState::kResuming;
+      enqueue(*op, true);
+      save(*op);
+      publish(*op, reason);
+      continue;
+    }
+    retry_or_fail(*op, reason);
   }
-  retry_or_fail(*op, reason);
 }
 
 }  // namespace ktrdr::net

@@ -31,10 +31,18 @@ std::string with_status(std::string state, std::string_view status) {
 
 }  // namespace
 
-bool notify_ready(std::string_view status) { return send_state(with_status("READY=1", status)); }
-bool notify_watchdog() { return send_state("WATCHDOG=1"); }
-bool notify_stopping(std::string_view status) { return send_state(with_status("STOPPING=1", status)); }
-bool notify_status(std::string_view status) { return send_state("STATUS=" + std::string(status)); }
+bool notify_ready(std::string_view status) {
+  return send_state(with_status("READY=1", status));
+}
+bool notify_watchdog() {
+  return send_state("WATCHDOG=1");
+}
+bool notify_stopping(std::string_view status) {
+  return send_state(with_status("STOPPING=1", status));
+}
+bool notify_status(std::string_view status) {
+  return send_state("STATUS=" + std::string(status));
+}
 
 std::chrono::milliseconds watchdog_interval() {
 #if defined(KTRDR_HAVE_SYSTEMD)

@@ -56,7 +56,10 @@ std::vector<WalSyncer::Done> WalSyncer::wait_all(int timeout_ms) {
   }
   while (true) {
     for (Done& d : take_done()) all.push_back(std::move(d));
-    if (target == 0 || (!all.empty() && all.back().ticket >= target)) return all;
+    {
+      std::lock_guard lock(mutex_);
+      if (completed_ >= target) return all;
+    }
     if (std::chrono::steady_clock::now() >= deadline) return all;
     zmq::pollitem_t item{wakeup_.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(10));
@@ -80,6 +83,7 @@ void WalSyncer::run() {
     proto::Status status = store_.sync_wal();
     lock.lock();
     done_.push_back(Done{ticket, std::move(status)});
+    completed_ = ticket;
     (void)notify.send(zmq::const_buffer("", 0), zmq::send_flags::dontwait);
   }
 }

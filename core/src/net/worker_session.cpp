@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -41,6 +42,8 @@ void WorkerSessionOptions::validate() const {
   KTRDR_REQUIRE(reconnect_min_ms >= 1 && reconnect_max_ms >= reconnect_min_ms,
                 "reconnect-min-ms must be >= 1 and <= reconnect-max-ms (got {} / {})", reconnect_min_ms,
                 reconnect_max_ms);
+  KTRDR_REQUIRE(prefetch >= 1 && prefetch <= proto::kMaxPrefetch, "prefetch must be in [1, {}] (got {})",
+                proto::kMaxPrefetch, prefetch);
   KTRDR_REQUIRE(progress_max_hz > 0 && progress_max_hz <= 1000,
                 "progress-rate-hz must be in (0, 1000] (got {})", progress_max_hz);
 }
@@ -124,6 +127,7 @@ struct WorkerSession::Impl {
   std::optional<proto::Job> next_job;  // handed to the job thread, guarded by job_mutex
   bool exiting = false;                // guarded by job_mutex
   std::string op_id;                   // the job being run ("" = idle); loop thread only
+  std::deque<proto::Job> waiting;      // jobs sent ahead (prefetch > 1), run after op_id in this order
   uint32_t attempt = 0;
   std::atomic<bool> cancel{false};
   std::atomic<bool> shutting_down{false};
@@ -213,7 +217,9 @@ struct WorkerSession::Impl {
   }
 
   void send_ready() {
-    proto::WorkerReady r{opts.worker_id, opts.capabilities, op_id, attempt, opts.heartbeat_interval_ms};
+    waiting.clear();  // a (re-)registering worker holds only its running job; the broker re-queues the rest
+    proto::WorkerReady r{opts.worker_id, opts.capabilities,          op_id,
+                         attempt,        opts.heartbeat_interval_ms, opts.prefetch};
     if (r.current_op.empty() && !last_final_op.empty()) r.current_op = last_final_op;  // result may be lost
     send_frames(*dealer, proto::encode_worker(Command::kReady, r));
     if (!last_final.empty()) send_frames(*dealer, last_final);
@@ -248,6 +254,17 @@ struct WorkerSession::Impl {
   void finish_job() {
     op_id.clear();
     attempt = 0;
+    if (!waiting.empty() && !shutting_down) {
+      proto::Job next = std::move(waiting.front());
+      waiting.pop_front();
+      start_job(next);
+    }
+  }
+
+  // Jobs sent ahead that have not started go back to the broker (it re-queues them without an attempt).
+  void hand_back_waiting(ErrorCode code, const std::string& why) {
+    for (const proto::Job& job : waiting) send_failure(job.op_id, job.attempt, code, why);
+    waiting.clear();
   }
 
   void drain_dealer() {
@@ -268,17 +285,29 @@ struct WorkerSession::Impl {
           }
           if (shutting_down) {
             send_failure(job.op_id, job.attempt, ErrorCode::kShuttingDown, "worker is stopping");
-          } else {
+          } else if (op_id.empty()) {
             start_job(job);
+          } else if (waiting.size() + 1 < opts.prefetch) {
+            waiting.push_back(std::move(job));
+          } else {
+            send_failure(
+                job.op_id, job.attempt, ErrorCode::kBusy,
+                fmt::format("already holding {} job(s) (prefetch {})", waiting.size() + 1, opts.prefetch));
           }
           break;
         }
         case Command::kCancelJob: {
           proto::CancelJob c;
           if (!proto::unpack(msg.body, c).ok()) break;
+          auto queued = std::find_if(waiting.begin(), waiting.end(),
+                                     [&](const proto::Job& j) { return j.op_id == c.op_id; });
           if (c.op_id == op_id) {
             log::info("worker {}: cancelling {} ({})", opts.worker_id, op_id, c.reason);
             cancel = true;
+          } else if (queued != waiting.end()) {
+            const uint32_t att = queued->attempt;
+            waiting.erase(queued);
+            send_failure(c.op_id, att, ErrorCode::kCancelled, "cancelled before it started");
           } else {
             send_failure(c.op_id, 0, ErrorCode::kCancelled, "not running here");
           }
@@ -344,6 +373,7 @@ struct WorkerSession::Impl {
     while (true) {
       if (stop && !stopping) {
         stopping = true;
+        hand_back_waiting(ErrorCode::kShuttingDown, "worker is stopping");
         if (!op_id.empty()) {
           log::info("worker {}: stopping: checkpointing {} and handing it back", opts.worker_id, op_id);
           handed_back = op_id;

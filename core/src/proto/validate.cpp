@@ -145,6 +145,10 @@ Status validate(const WorkerReady& m) {
     return Status::error(ErrorCode::kBadRequest, "heartbeat_interval_ms must be in [10, 600000] (got {})",
                          m.heartbeat_interval_ms);
   }
+  if (m.prefetch < 1 || m.prefetch > kMaxPrefetch) {
+    return Status::error(ErrorCode::kBadRequest, "prefetch must be in [1, {}] (got {})", kMaxPrefetch,
+                         m.prefetch);
+  }
   return {};
 }
 Status validate(const Job& m) {

@@ -49,6 +49,7 @@ class WalSyncer {
   std::condition_variable cv_;
   uint64_t requested_ = 0;  // guarded by mutex_
   uint64_t started_ = 0;    // guarded by mutex_
+  uint64_t completed_ = 0;  // guarded by mutex_
   bool stopping_ = false;   // guarded by mutex_
   std::vector<Done> done_;  // guarded by mutex_
   std::thread thread_;

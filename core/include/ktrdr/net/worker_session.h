@@ -28,6 +28,9 @@ struct WorkerSessionOptions {
   bool progress_bind = false;  // bind the PUB (dashboards connect to the worker) instead of connecting
   std::string worker_id;       // must be a safe name (proto::is_safe_name)
   std::vector<std::string> capabilities = {"backtest", "noop"};
+  // Jobs the broker may send at once: one runs, the others wait here so the next starts without a round
+  // trip. > 1 only pays for many short jobs; a job waiting behind a long one could have run elsewhere.
+  uint32_t prefetch = 1;
   int heartbeat_interval_ms = proto::kDefaultHeartbeatIntervalMs;
   int heartbeat_liveness = proto::kHeartbeatLiveness;
   int reconnect_min_ms = 250;  // Paranoid Pirate back-off: doubles up to reconnect_max_ms

@@ -61,6 +61,7 @@ inline constexpr std::size_t kMaxBodyBytes = 256u << 20;  // one msgpack body (r
 inline constexpr std::size_t kMaxSmallFrameBytes = 256;   // signature, version, command, request id, topic
 inline constexpr std::size_t kMaxIdBytes = 128;           // op ids, worker ids
 inline constexpr int kDefaultHeartbeatIntervalMs = 1000;
+inline constexpr uint32_t kMaxPrefetch = 64;  // jobs a worker may hold at once (WorkerReady.prefetch)
 inline constexpr int kHeartbeatLiveness = 3;  // a peer silent for 3 intervals is dead
 
 // One byte on the wire (frame F3). Values are stable: never renumber, only add.
@@ -232,7 +233,9 @@ struct WorkerInfo {
   int64_t connected_ns = 0;
   uint64_t jobs_done = 0;
   std::vector<std::string> capabilities;
-  MSGPACK_DEFINE_MAP(worker_id, state, op_id, last_heartbeat_ns, connected_ns, jobs_done, capabilities)
+  uint32_t queued = 0;  // jobs waiting on the worker behind op_id (prefetch > 1)
+  MSGPACK_DEFINE_MAP(worker_id, state, op_id, last_heartbeat_ns, connected_ns, jobs_done, capabilities,
+                     queued)
 };
 
 struct FleetStatus {
@@ -262,7 +265,10 @@ struct WorkerReady {
   std::string current_op;                 // job still running after a reconnect ("" = idle)
   uint32_t current_attempt = 0;
   int heartbeat_interval_ms = kDefaultHeartbeatIntervalMs;
-  MSGPACK_DEFINE_MAP(worker_id, capabilities, current_op, current_attempt, heartbeat_interval_ms)
+  // How many jobs the broker may send it at once: it runs one and keeps the rest waiting, so it starts the
+  // next without a round trip (short jobs). Absent = 1 (classic Majordomo: one job per ready worker).
+  uint32_t prefetch = 1;
+  MSGPACK_DEFINE_MAP(worker_id, capabilities, current_op, current_attempt, heartbeat_interval_ms, prefetch)
 };
 struct Job {
   std::string op_id;
