@@ -5,7 +5,8 @@
 //                                                  best of 3)
 //
 // Prints the end-to-end run (ktrdr::runner::run_backtest, result JSON included), then each phase alone:
-// load, features (+ the float32 matrix), batched inference, bar loop, result JSON.
+// load, features (unfused, and straight to the float32 matrix as the runner does), batched inference, bar
+// loop, result JSON.
 //
 // The data is a synthetic hourly random walk written to a temporary directory with the symbol and
 // timeframe the model expects, so any reference model directory can be benchmarked.
@@ -29,6 +30,7 @@
 #include "ktrdr/engine/backtest_engine.h"
 #include "ktrdr/engine/result_json.h"
 #include "ktrdr/features/feature_frame.h"
+#include "ktrdr/features/feature_matrix.h"
 #include "ktrdr/model/model.h"
 #include "ktrdr/runner/backtest_runner.h"
 #include "ktrdr/runner/run_data.h"
@@ -151,7 +153,7 @@ int main(int argc, char** argv) {
   fmt::print("  of which result json: {:.3f} s; phase_seconds of the best run: {}\n", e2e_json.wall, phases);
 
   // 2. each phase alone, as the runner does it
-  Best load, features, matrix_build, inference, loop, json;
+  Best load, unfused, matrix_build, features, inference, loop, json;
   std::string checksum;
   const auto net = ktrdr::model::Model::load(bundle.weights_path, model_spec(bundle));
   for (int r = 0; r < repeats; ++r) {
@@ -160,13 +162,21 @@ int main(int argc, char** argv) {
     load.take(t);
     const ktrdr::BarSeries& bars = data.bars.at(data.base_timeframe);
 
+    // unfused (compute_features + to_matrix: what `ktrdr-backtest features` does), then the runner's path
     t = Timer();
-    const auto frame =
-        ktrdr::features::compute_features(bundle.strategy, data.bars, data.base_timeframe,
-                                          bundle.resolved_features, bundle.normalization_params, {});
-    const Timer t_matrix;
-    const auto matrix = ktrdr::features::to_matrix(frame);
-    matrix_build.take(t_matrix);
+    {
+      const auto frame =
+          ktrdr::features::compute_features(bundle.strategy, data.bars, data.base_timeframe,
+                                            bundle.resolved_features, bundle.normalization_params, {});
+      const Timer t_matrix;
+      (void)ktrdr::features::to_matrix(frame);
+      matrix_build.take(t_matrix);
+    }
+    unfused.take(t);
+    t = Timer();
+    const auto matrix =
+        ktrdr::features::compute_feature_matrix(bundle.strategy, data.bars, data.base_timeframe,
+                                                bundle.resolved_features, bundle.normalization_params, {});
     features.take(t);
 
     t = Timer();
@@ -204,8 +214,9 @@ int main(int argc, char** argv) {
   };
   fmt::print("phases alone:\n");
   line("load (csv -> bars)", load);
-  line("features (indicators..matrix)", features);
-  line("  of which matrix build (float32)", matrix_build);
+  line("features unfused (frame + to_matrix)", unfused);
+  line("  of which to_matrix (float32)", matrix_build);
+  line("features -> float32 matrix (fused)", features);
   line("inference (batched)", inference);
   line("bar loop + metrics", loop);
   line("result json", json);
@@ -215,10 +226,9 @@ int main(int argc, char** argv) {
 
   // 3. inference: batched vs one forward per bar (the reference's way)
   const auto data = ktrdr::runner::load_run_data(bundle, dir.string(), "", "", "", "");
-  const auto frame =
-      ktrdr::features::compute_features(bundle.strategy, data.bars, data.base_timeframe,
-                                        bundle.resolved_features, bundle.normalization_params, {});
-  const auto matrix = ktrdr::features::to_matrix(frame);
+  const auto matrix =
+      ktrdr::features::compute_feature_matrix(bundle.strategy, data.bars, data.base_timeframe,
+                                              bundle.resolved_features, bundle.normalization_params, {});
   const size_t per_row_rows = std::min<size_t>(matrix.rows, 200'000);
   const Timer t_row;
   (void)net.predict_per_row(matrix.values.data(), per_row_rows);

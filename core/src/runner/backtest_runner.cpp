@@ -8,7 +8,7 @@
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/engine/backtest_engine.h"
 #include "ktrdr/engine/result_json.h"
-#include "ktrdr/features/feature_frame.h"
+#include "ktrdr/features/feature_matrix.h"
 #include "ktrdr/model/model.h"
 #include "ktrdr/position/accounting_mode.h"
 #include "ktrdr/runner/run_data.h"
@@ -58,10 +58,10 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
   auto t = Clock::now();
   features::FeatureOptions fopts;
   fopts.mode = features::parse_alignment_mode(request.mode);
-  const features::FeatureFrame frame = features::compute_features(
+  // Straight to the float32 matrix: the double feature columns are never needed here.
+  const features::FeatureMatrix matrix = features::compute_feature_matrix(
       bundle.strategy, data.bars, data.base_timeframe, bundle.resolved_features, bundle.normalization_params, fopts);
-  for (const auto& w : frame.warnings) log::warn("{}", w);
-  const features::FeatureMatrix matrix = features::to_matrix(frame);
+  for (const auto& w : matrix.warnings) log::warn("{}", w);
   KTRDR_REQUIRE(matrix.rows == bars.size(), "internal: {} feature rows for {} bars", matrix.rows, bars.size());
   phases.features = seconds_since(t);
 

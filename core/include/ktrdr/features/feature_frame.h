@@ -43,6 +43,7 @@ struct FeatureMatrix {
   size_t cols = 0;
   std::vector<std::string> names;
   std::vector<float> values;
+  std::vector<std::string> warnings;  // found while computing the features (as FeatureFrame::warnings)
   const float* row(size_t i) const { return values.data() + i * cols; }
 };
 
