@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "indicator_defs.h"
+#include "ktrdr/indicators/streaming_ops.h"
 
 namespace ktrdr::indicators::detail {
 namespace {
@@ -102,14 +103,17 @@ std::vector<Column> compute_momentum(const ComputeContext& c) {
   return take(out);
 }
 
+// Rolling high/low taken row by row (no hh/ll columns); the same operations as the column form.
 std::vector<Column> compute_williamsr(const ComputeContext& c) {
   const size_t period = static_cast<size_t>(c.p.i("period"));
-  const Column hh = rolling_max(c.bars.high, period, period);
-  const Column ll = rolling_min(c.bars.low, period, period);
+  RollingExtreme<true> hh(c.bars.high, period, period);
+  RollingExtreme<false> ll(c.bars.low, period, period);
   const size_t n = c.bars.size();
   Column out = new_column(n);
   for (size_t t = 0; t < n; ++t) {
-    const double v = ((hh[t] - c.bars.close[t]) / (hh[t] - ll[t])) * -100;
+    const double hi = hh.next();
+    const double lo = ll.next();
+    const double v = ((hi - c.bars.close[t]) / (hi - lo)) * -100;
     out[t] = is_nan(v) ? -50.0 : v;
   }
   return take(out);
@@ -119,12 +123,14 @@ std::vector<Column> compute_stochastic(const ComputeContext& c) {
   const size_t kp = static_cast<size_t>(c.p.i("k_period"));
   const size_t dp = static_cast<size_t>(c.p.i("d_period"));
   const size_t sk = static_cast<size_t>(c.p.i("smooth_k"));
-  const Column hh = rolling_max(c.bars.high, kp, kp);
-  const Column ll = rolling_min(c.bars.low, kp, kp);
+  RollingExtreme<true> hh(c.bars.high, kp, kp);
+  RollingExtreme<false> ll(c.bars.low, kp, kp);
   const size_t n = c.bars.size();
   Column raw = new_column(n);
   for (size_t t = 0; t < n; ++t) {
-    const double v = ((c.bars.close[t] - ll[t]) / (hh[t] - ll[t])) * 100;
+    const double hi = hh.next();
+    const double lo = ll.next();
+    const double v = ((c.bars.close[t] - lo) / (hi - lo)) * 100;
     raw[t] = is_nan(v) ? 50.0 : v;
   }
   Column k = sk > 1 ? rolling_mean(raw, sk, 1) : std::move(raw);

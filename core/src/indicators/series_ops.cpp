@@ -2,6 +2,8 @@
 // numpy's pairwise summation. The order of every floating-point operation follows the originals.
 #include "ktrdr/indicators/series_ops.h"
 
+#include "ktrdr/indicators/streaming_ops.h"
+
 #include <sys/mman.h>
 
 #include <cmath>
@@ -84,37 +86,8 @@ template <bool kIsMax>
 Column rolling_extreme(std::span<const double> x, size_t window, size_t min_periods) {
   const size_t n = x.size();
   Column out = new_column(n);
-  // pandas' monotonic deque of indices of non-NaN values, kept in a ring of window + 1 slots (an index
-  // leaves once it is `window` bars old, so no more are ever held).
-  const size_t cap = window + 1;
-  std::vector<size_t> ring(cap);
-  size_t head = 0, tail = 0, size = 0;  // front ring[head]; the back is just before ring[tail]
-  size_t nobs = 0;
-  const size_t minp = min_periods == 0 ? 1 : min_periods;
-  for (size_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    if (v == v) {
-      ++nobs;
-      while (size != 0) {
-        const size_t back = tail == 0 ? cap - 1 : tail - 1;
-        if (!(kIsMax ? x[ring[back]] <= v : x[ring[back]] >= v)) break;
-        tail = back;
-        --size;
-      }
-      ring[tail] = i;
-      tail = tail + 1 == cap ? 0 : tail + 1;
-      ++size;
-    }
-    if (i >= window) {
-      const size_t gone = i - window;
-      if (x[gone] == x[gone]) --nobs;
-      while (size != 0 && ring[head] <= gone) {
-        head = head + 1 == cap ? 0 : head + 1;
-        --size;
-      }
-    }
-    out[i] = (nobs >= minp && size != 0) ? x[ring[head]] : kNaN;
-  }
+  RollingExtreme<kIsMax> extreme(x, window, min_periods);
+  for (size_t i = 0; i < n; ++i) out[i] = extreme.next();
   return out;
 }
 
@@ -266,40 +239,8 @@ double com_from_alpha(double alpha) {
 Column ewm_mean(std::span<const double> x, double com, bool adjust) {
   const size_t n = x.size();
   Column out = new_column(n);
-  if (n == 0) return out;
-  const double alpha = 1. / (1. + com);
-  const double old_wt_factor = 1. - alpha;
-  const double new_wt = adjust ? 1. : alpha;
-  double weighted = x[0];
-  long long nobs = weighted == weighted ? 1 : 0;
-  out[0] = nobs >= 1 ? weighted : kNaN;
-  double old_wt = 1.;
-  for (size_t i = 1; i < n; ++i) {
-    const double cur = x[i];
-    const bool is_observation = cur == cur;
-    nobs += is_observation ? 1 : 0;
-    if (weighted == weighted) {
-      // ignore_na=False: the weight decays over NaN as well.
-      old_wt *= old_wt_factor;
-      if (is_observation) {
-        if (weighted != cur) {
-          weighted = old_wt * weighted + new_wt * cur;
-          // x / 1.0 == x exactly; with adjust=False the denominator is usually exactly 1.0, and the
-          // division is the long pole of this serial recurrence.
-          const double denom = old_wt + new_wt;
-          if (denom != 1.0) weighted /= denom;
-        }
-        if (adjust) {
-          old_wt += new_wt;
-        } else {
-          old_wt = 1.;
-        }
-      }
-    } else if (is_observation) {
-      weighted = cur;
-    }
-    out[i] = nobs >= 1 ? weighted : kNaN;
-  }
+  EwmMean ewm(com, adjust);
+  for (size_t i = 0; i < n; ++i) out[i] = ewm.next(x[i]);
   return out;
 }
 
@@ -330,21 +271,9 @@ double pairwise_sum(const double* a, size_t n) {
 Column true_range(std::span<const double> high, std::span<const double> low, std::span<const double> close) {
   const size_t n = high.size();
   Column tr = new_column(n);
-  for (size_t i = 0; i < n; ++i) {
-    const double a = high[i] - low[i];
-    if (i == 0) {
-      tr[i] = a;
-      continue;
-    }
-    const double b = std::fabs(high[i] - close[i - 1]);
-    const double c = std::fabs(low[i] - close[i - 1]);
-    // DataFrame.max(axis=1, skipna=True): NaN only when all three are NaN.
-    double m = kNaN;
-    for (double v : {a, b, c}) {
-      if (v == v && (m != m || v > m)) m = v;
-    }
-    tr[i] = m;
-  }
+  if (n == 0) return tr;
+  tr[0] = high[0] - low[0];
+  for (size_t i = 1; i < n; ++i) tr[i] = true_range_value(high[i], low[i], close[i - 1]);
   return tr;
 }
 
