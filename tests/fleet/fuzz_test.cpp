@@ -73,7 +73,7 @@ TEST_CASE("fuzzed frames at both ROUTERs: broker and workers survive and keep se
   const std::string workers_ep = "ipc://" + f.dir() + "/workers.ipc";
 
   // 1. Client ROUTER: messages with a readable request id must get an error reply with that id.
-  void* client = z.open(ZMQ_DEALER, f.clients_endpoint(), 2000);
+  zmq::socket_t* client = z.open(ZMQ_DEALER, f.clients_endpoint(), 2000);
   int replies_due = 0, error_replies = 0;
   for (uint64_t i = 1; i <= 300; ++i) {
     const auto cmd = static_cast<proto::Command>(1 + rng() % 6);  // kStart..kResults
@@ -136,7 +136,7 @@ TEST_CASE("fuzzed frames at both ROUTERs: broker and workers survive and keep se
   }
 
   // 3. Worker ROUTER: garbage from a fake worker (never a valid kReady, so no job is dispatched to it).
-  void* fake_worker = z.open(ZMQ_DEALER, workers_ep, 100);
+  zmq::socket_t* fake_worker = z.open(ZMQ_DEALER, workers_ep, 100);
   for (int i = 0; i < 600; ++i) {
     std::vector<std::string> frames;
     if (i % 3 == 0) {
