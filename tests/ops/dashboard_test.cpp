@@ -72,7 +72,8 @@ bool daemons_built() {
 // A private tmux server (its own socket in the temp dir), killed on scope exit.
 class Tmux {
  public:
-  explicit Tmux(const fs::path& dir) : socket_((dir / "tmux.sock").string()) {}
+  // One server per instance: a new server on the socket of one being killed fails to start.
+  Tmux(const fs::path& dir, const std::string& name) : socket_((dir / ("tmux-" + name + ".sock")).string()) {}
   ~Tmux() { run_shell(tmux() + " kill-server"); }
   Tmux(const Tmux&) = delete;
   Tmux& operator=(const Tmux&) = delete;
@@ -128,7 +129,7 @@ TEST_CASE("top in a 120x40 terminal - header and worker rows - q quits and resto
   }
   MiniFleet fleet;
   REQUIRE_MESSAGE(fleet.wait_ready(), fleet.logs());
-  Tmux tmux(fleet.dir.path());
+  Tmux tmux(fleet.dir.path(), "live");
   const std::string exit_file = fleet.dir / "top.exit";
   // after top: its exit code, then the tty settings, then stay open so the screen can be captured
   REQUIRE(tmux.start(fleet.submit() + " top --interval-ms 200; echo \"TOP EXITED $?\"; stty -a > " +
@@ -172,7 +173,7 @@ TEST_CASE("top quits on Ctrl-C and on SIGTERM with the terminal restored") {
   MiniFleet fleet;
   REQUIRE_MESSAGE(fleet.wait_ready(), fleet.logs());
   for (const std::string how : {"C-c", "TERM"}) {
-    Tmux tmux(fleet.dir.path());
+    Tmux tmux(fleet.dir.path(), how);
     const std::string pid_file = fleet.dir / "top.pid";
     const std::string stty_file = fleet.dir / ("stty-" + how);
     const std::string script = fleet.dir / "run-top.sh";
