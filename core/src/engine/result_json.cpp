@@ -139,6 +139,13 @@ class IsoStampWriter {
   char date_[11] = {};  // "YYYY-MM-DDT"
 };
 
+// Upper bound of one equity point's text at `indent`: separator, padding, the four keys, a stamp, two doubles
+// and the longest position word.
+size_t equity_point_max_chars(int indent) {
+  const size_t pad = indent < 0 ? 0 : static_cast<size_t>(2 * indent) + 1;
+  return 1 + pad + 64 + IsoStampWriter::kMaxChars + 2 * kMaxDoubleChars + 8 + 2;
+}
+
 // The equity curve is by far the largest part of the document (one point per bar, ~125 bytes each): written
 // straight into the output instead of going through a JSON DOM (~4 us per point there). Points are formatted
 // into a small buffer that stays in cache and appended in blocks; the output's capacity is reserved once for
@@ -158,12 +165,10 @@ void append_equity_curve(std::string& out, const std::vector<metrics::EquityPoin
   const std::string k_price = fmt::format("\",\"price\"{}", sep);
   const std::string k_value = fmt::format(",\"portfolio_value\"{}", sep);
   const std::string k_position = fmt::format(",\"position\"{}\"", sep);
-  const size_t max_point = 1 + item_pad.size() + k_timestamp.size() + IsoStampWriter::kMaxChars +
-                           k_price.size() + kMaxDoubleChars + k_value.size() + kMaxDoubleChars +
-                           k_position.size() + 8 + 2;
+  const size_t max_point = equity_point_max_chars(indent);
   const size_t start = out.size();
   const size_t bound = 2 + close_pad.size() + curve.size() * max_point;
-  out.reserve(start + bound + tail_chars);
+  out.reserve(start + bound + tail_chars);  // a no-op when the caller reserved enough
   indicators::advise_huge_pages(out.data() + start, bound);
 
   constexpr size_t kBlockChars = 64 * 1024;
@@ -372,8 +377,12 @@ std::string result_to_json(const ResultHeader& h, const EngineOptions& o, const 
   const std::string quoted_curve = fmt::format("\"{}\"", kEquityPlaceholder);
   const size_t at_trades = doc.find(quoted_trades);
   const size_t at_curve = doc.rfind(quoted_curve);
+  // One reservation for the whole document (a generous guess for the trades, the equity curve's upper bound):
+  // the 100+ MB string is then never moved.
+  const size_t indent_chars = static_cast<size_t>(std::max(indent, 0));
+  const size_t trades_guess = r.trades.size() * 24 * (4 * indent_chars + 64);
   std::string text;
-  text.reserve(at_trades + r.trades.size() * 1024);
+  text.reserve(doc.size() + trades_guess + (r.equity_curve.size() + 1) * equity_point_max_chars(indent));
   text.append(doc, 0, at_trades);
   TradesWriter(text, indent).write(r.trades);
   const size_t after_trades = at_trades + quoted_trades.size();
