@@ -1,5 +1,6 @@
 // Broker dispatch benchmark: submit -> worker receives the job latency (p50/p99) and no-op jobs/s through the
 // real broker loop (net::Broker) and worker sessions (net::WorkerSession) over inproc, ipc and loopback tcp.
+// First line per transport: the bare ZeroMQ round-trip ceiling on this machine, for scale.
 // Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
 // submit index so the worker can stamp the receive time.
 //   bench_dispatch [--workers N] [--prefetch N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]
@@ -175,6 +176,60 @@ void bench(const std::string& transport, int workers, uint32_t prefetch, std::si
   }
 }
 
+// The transport's own ceiling on this machine: a bare ROUTER and `workers` DEALERs echoing one-frame
+// messages, no broker logic, no store. A dispatched job needs three such round trips (client <-> broker,
+// broker <-> worker, worker loop <-> job thread), which bounds what the broker can reach.
+void bench_ceiling(const std::string& transport, int workers, std::size_t round_trips) {
+  const std::string tag = fmt::format("{}_{}", ::getpid(), std::random_device{}());
+  const auto dir = std::filesystem::temp_directory_path() / ("ktrdr_bench_ceiling_" + tag);
+  std::filesystem::create_directories(dir);
+  const bool shared = transport == "inproc";
+  zmq::context_t ctx(1);
+  zmq::socket_t router(ctx, zmq::socket_type::router);
+  router.set(zmq::sockopt::linger, 0);
+  router.bind(transport == "inproc" ? "inproc://ceiling-" + tag
+              : transport == "ipc"  ? "ipc://" + (dir / "ceiling.sock").string()
+                                    : std::string("tcp://127.0.0.1:*"));
+  const std::string endpoint = router.get(zmq::sockopt::last_endpoint);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) {
+    threads.emplace_back([&] {
+      std::unique_ptr<zmq::context_t> own = shared ? nullptr : std::make_unique<zmq::context_t>(1);
+      zmq::socket_t d(own ? *own : ctx, zmq::socket_type::dealer);
+      d.set(zmq::sockopt::linger, 0);
+      d.connect(endpoint);
+      d.send(zmq::str_buffer("ready"), zmq::send_flags::none);
+      zmq::message_t m;
+      while (!stop.load()) {
+        zmq::pollitem_t item{d.handle(), 0, ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1, 100ms);
+        while (d.recv(m, zmq::recv_flags::dontwait)) d.send(zmq::str_buffer("done"), zmq::send_flags::none);
+      }
+    });
+  }
+  std::size_t done = 0;
+  const auto t0 = Clock::now();
+  zmq::message_t id, body;
+  while (done < round_trips && Clock::now() - t0 < 60s) {
+    zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, 100ms);
+    while (router.recv(id, zmq::recv_flags::dontwait)) {
+      (void)router.recv(body, zmq::recv_flags::none);
+      ++done;
+      router.send(id, zmq::send_flags::sndmore);
+      router.send(zmq::str_buffer("job"), zmq::send_flags::none);
+    }
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::printf("%-6s ceiling: bare ROUTER<->%d DEALER echo: %.0f round trips/s (a job needs 3)\n",
+              transport.c_str(), workers, static_cast<double>(done) / secs);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,6 +266,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "--transport must be inproc, ipc or tcp (got %s)\n", t.c_str());
       return 2;
     }
+    bench_ceiling(t, workers, 100000);
     bench(t, workers, prefetch, latency_jobs, tput_jobs, sync);
   }
   return 0;
