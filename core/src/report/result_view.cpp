@@ -46,10 +46,30 @@ std::optional<double> ResultView::config_number(const char* name) const {
   return it == doc.end() ? std::nullopt : optional_number(*it, name);
 }
 
-ResultView read_result(const std::string& result_json) {
+ResultView read_result(const std::string& result_json, ResultParts parts) {
   ResultView v;
+  std::optional<Json> last_point;  // kWithoutSeries: the last equity_curve element
   try {
-    v.doc = Json::parse(result_json);
+    if (parts == ResultParts::kAll) {
+      v.doc = Json::parse(result_json);
+    } else {
+      // Depth 1 = a key of the root object; its array's elements end at depth 2. Elements of the two
+      // series are dropped as soon as they are parsed.
+      enum class In { kOther, kCurve, kTrades } in = In::kOther;
+      v.doc = Json::parse(result_json, [&](int depth, Json::parse_event_t event, Json& parsed) {
+        if (depth == 1 && event == Json::parse_event_t::key) {
+          in = parsed == "equity_curve" ? In::kCurve : parsed == "trades" ? In::kTrades : In::kOther;
+          return true;
+        }
+        if (depth == 2 && in != In::kOther &&
+            (event == Json::parse_event_t::object_end || event == Json::parse_event_t::array_end ||
+             event == Json::parse_event_t::value)) {
+          if (in == In::kCurve) last_point = std::move(parsed);
+          return false;
+        }
+        return true;
+      });
+    }
   } catch (const Json::exception& e) {
     KTRDR_FAIL("result JSON is unreadable: {}", e.what());
   }
@@ -63,9 +83,17 @@ ResultView read_result(const std::string& result_json) {
   v.end_date = text_of(v.doc, "end_date");
   v.mode = text_of(v.doc, "mode");
 
-  if (const auto it = v.doc.find("equity_curve"); it != v.doc.end() && it->is_array()) {
-    v.equity.reserve(it->size());
-    for (const auto& p : *it) {
+  const Json* curve = nullptr;
+  Json kept_points = Json::array();
+  if (last_point) {
+    kept_points.push_back(std::move(*last_point));
+    curve = &kept_points;
+  } else if (const auto it = v.doc.find("equity_curve"); it != v.doc.end() && it->is_array()) {
+    curve = &*it;
+  }
+  if (curve != nullptr) {
+    v.equity.reserve(curve->size());
+    for (const auto& p : *curve) {
       EquityPoint e;
       e.timestamp = text_of(p, "timestamp");
       e.ts_ns = timestamp_of(e.timestamp);

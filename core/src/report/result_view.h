@@ -37,7 +37,15 @@ struct ResultView {
   std::optional<double> config_number(const char* name) const;
 };
 
+enum class ResultParts {
+  kAll,
+  // equity_curve and trades are skipped while parsing (doc holds them as empty arrays; `equity` keeps only
+  // the last point, `trades` is empty): the summary of a 1 M-bar run reads ~130 MB of JSON without
+  // building a DOM of it.
+  kWithoutSeries,
+};
+
 // Throws ktrdr::Error naming the problem when the text is not a JSON object.
-ResultView read_result(const std::string& result_json);
+ResultView read_result(const std::string& result_json, ResultParts parts = ResultParts::kAll);
 
 }  // namespace ktrdr::report::detail

@@ -121,7 +121,7 @@ std::pair<std::string, std::string> extended_row(const std::string& key, const n
 }  // namespace
 
 std::string render_summary_table(const std::string& result_json) {
-  const detail::ResultView r = detail::read_result(result_json);
+  const detail::ResultView r = detail::read_result(result_json, detail::ResultParts::kWithoutSeries);
   std::string out;
   const std::string rule(kWidth, '-');
 
