@@ -15,11 +15,14 @@
 
 #include <fmt/format.h>
 
+#include "best_of.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/config/strategy_config.h"
 #include "ktrdr/features/feature_frame.h"
 
 using Clock = std::chrono::steady_clock;
+using ktrdr::bench::Best;
+using ktrdr::bench::Timer;
 
 namespace {
 
@@ -71,25 +74,6 @@ ktrdr::BarSeries synthetic_bars(size_t n) {
   }
   return bars;
 }
-
-double cpu_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Wall and CPU seconds since construction; keeps the best of several runs.
-struct Timer {
-  Clock::time_point wall = Clock::now();
-  double cpu = cpu_now();
-};
-struct Best {
-  double wall = 1e300, cpu = 1e300;
-  void take(const Timer& t) {
-    wall = std::min(wall, std::chrono::duration<double>(Clock::now() - t.wall).count());
-    cpu = std::min(cpu, cpu_now() - t.cpu);
-  }
-};
 
 }  // namespace
 

@@ -25,6 +25,7 @@
 
 #include <fmt/format.h>
 
+#include "best_of.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/engine/backtest_engine.h"
@@ -37,6 +38,8 @@
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using ktrdr::bench::Best;
+using ktrdr::bench::Timer;
 
 namespace {
 
@@ -63,27 +66,6 @@ void write_random_walk(const std::string& path, size_t n) {
   }
   out << buf;
 }
-
-double cpu_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Wall and process CPU seconds since construction.
-struct Timer {
-  Clock::time_point wall = Clock::now();
-  double cpu = cpu_now();
-  double wall_seconds() const { return std::chrono::duration<double>(Clock::now() - wall).count(); }
-};
-// The best of several runs: on a shared machine the minimum is the figure that noise did not inflate.
-struct Best {
-  double wall = 1e300, cpu = 1e300;
-  void take(const Timer& t) {
-    wall = std::min(wall, t.wall_seconds());
-    cpu = std::min(cpu, cpu_now() - t.cpu);
-  }
-};
 
 // The number after `key` in a result document (0 when absent).
 double number_after(const std::string& js, const std::string& key) {

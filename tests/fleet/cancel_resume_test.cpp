@@ -8,10 +8,7 @@ using namespace ktrdr::test;
 
 TEST_CASE("cancel stops a running job within 1 s and resume completes it with identical results") {
   REQUIRE(binaries_present());
-  FleetOptions o;
-  o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "1000", "--checkpoint-min-gap-seconds", "0"};
-  Fleet f(o);
+  Fleet f(checkpointing_long_runs(1000));
   f.start_broker();
   f.start_worker("w1");
   Throttle slow(f.worker("w1").pid(), 10ms, 30ms);  // ~4x slower, so the test sees it mid-run

@@ -10,10 +10,7 @@ using namespace ktrdr::test;
 
 TEST_CASE("kill -9 of a worker mid-run: the job finishes on the other worker from its checkpoint") {
   REQUIRE(binaries_present());
-  FleetOptions o;
-  o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "1000", "--checkpoint-min-gap-seconds", "0"};
-  Fleet f(o);
+  Fleet f(checkpointing_long_runs(1000));
   f.start_broker();
   f.start_worker("victim");
   // Slowed (heartbeats stay healthy at 80 % duty), then frozen the moment a checkpoint is seen.
@@ -44,10 +41,7 @@ TEST_CASE("kill -9 of a worker mid-run: the job finishes on the other worker fro
 
 TEST_CASE("kill -9 of the broker with jobs queued and running: after a restart every job completes once") {
   REQUIRE(binaries_present());
-  FleetOptions o;
-  o.repetitions = kLongRunRepetitions;
-  o.worker_args = {"--checkpoint-every-bars", "5000", "--checkpoint-min-gap-seconds", "0"};
-  Fleet f(o);
+  Fleet f(checkpointing_long_runs(5000));
   f.start_broker();
   f.start_worker("w1");
   f.start_worker("w2");

@@ -69,6 +69,16 @@ struct FleetOptions {
   std::vector<std::string> worker_args;  // extra ktrdr-worker options for every worker
 };
 
+// Long jobs whose workers checkpoint exactly every `every_bars` (no minimum gap), for the tests that stop,
+// kill or cancel a job mid-run and resume it from a checkpoint.
+inline FleetOptions checkpointing_long_runs(int every_bars) {
+  FleetOptions o;
+  o.repetitions = kLongRunRepetitions;
+  o.worker_args = {"--checkpoint-every-bars", std::to_string(every_bars), "--checkpoint-min-gap-seconds",
+                   "0"};
+  return o;
+}
+
 class Fleet {
  public:
   explicit Fleet(FleetOptions options = {});
