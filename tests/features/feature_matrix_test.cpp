@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "golden_case.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/config/model_bundle.h"
@@ -74,16 +75,9 @@ BarSeries random_walk(size_t n, int64_t step_ns, uint64_t seed, int64_t first_ns
 }
 
 void check_golden(const std::string& name, features::AlignmentMode mode) {
-  const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-  const auto c = nlohmann::json::parse(test::read_text(dir + "/case.json"));
-  const auto info = config::load_model_bundle(dir + "/model");
-  DataRange range;
-  range.start_ns = parse_timestamp_ns(c["start_date"].get<std::string>(), "start_date");
-  range.end_ns = parse_timestamp_ns(c["end_date"].get<std::string>(), "end_date");
-  std::map<std::string, BarSeries> data;
-  for (const auto& tf : info.strategy.timeframes) {
-    data[tf] = load_ohlcv(dir + "/data", c["symbol"].get<std::string>(), tf, range);
-  }
+  const test::GoldenCase g = test::load_golden_case(name);
+  const auto& info = g.bundle;
+  const auto& data = g.data;
   features::FeatureOptions opt;
   opt.mode = mode;
   check_same(info.strategy, data, info.strategy.base_timeframe, info.resolved_features,

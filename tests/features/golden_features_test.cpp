@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "golden_case.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/data/ohlcv_loader.h"
@@ -54,16 +55,10 @@ void check_columns(const std::string& what, const std::vector<int64_t>& ts,
 }
 
 void run_case(const std::string& name) {
-  const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-  const auto c = nlohmann::json::parse(test::read_text(dir + "/case.json"));
-  const auto info = config::load_model_bundle(dir + "/model");
-  DataRange range;
-  range.start_ns = parse_timestamp_ns(c["start_date"].get<std::string>(), "start_date");
-  range.end_ns = parse_timestamp_ns(c["end_date"].get<std::string>(), "end_date");
-  std::map<std::string, BarSeries> data;
-  for (const auto& tf : info.strategy.timeframes) {
-    data[tf] = load_ohlcv(dir + "/data", c["symbol"].get<std::string>(), tf, range);
-  }
+  const test::GoldenCase g = test::load_golden_case(name);
+  const auto& info = g.bundle;
+  const auto& data = g.data;
+  const std::string& dir = g.dir;
   features::FeatureOptions opt;
   opt.mode = features::AlignmentMode::kKtrdr;
   opt.include_indicators = true;
