@@ -139,9 +139,9 @@ void Broker::Impl::on_checkpoint(WorkerEntry& w, const proto::Checkpoint& m) {
   op->has_checkpoint = true;
   op->checkpoint_bar = m.bar_index;
   save(*op);
-  if (m.reason != "periodic") durable_pending = true;
+  if (m.reason != proto::CheckpointReason::kPeriodic) durable_pending = true;
   log::debug("broker: checkpoint of {} at bar {} from {} ({})", m.op_id, m.bar_index, w.info.worker_id,
-             m.reason);
+             proto::to_string(m.reason));
 }
 
 void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {

@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "commands.h"
+#include "ktrdr/cli/trading_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/common/time.h"
@@ -62,7 +63,7 @@ po::options_description make_options() {
        "first bar, inclusive: YYYY-MM-DD or ISO date-time, naive = UTC (default: start of the file)")
       ("end", po::value<std::string>()->value_name("D"),
        "last bar, inclusive: YYYY-MM-DD (= 00:00 of that day) or ISO date-time (default: end of the file)")
-      ("mode", po::value<std::string>()->default_value("ktrdr")->value_name("ktrdr|corrected"),
+      ("mode", mode_value(nullptr, Mode::kKtrdr),
        "multi-timeframe alignment: ktrdr = the reference (as-of on bar-open stamps, warm-up NaN back-filled "
        "from the future); corrected = a higher-timeframe bar is used only once it has closed, no back-fill")
       ("indicators", "also write every indicator column of the base timeframe after the features "
@@ -122,11 +123,7 @@ int run(const po::variables_map& vm) {
   const std::string data_dir = required(vm, "data-dir");
   const std::string output = required(vm, "output");
   features::FeatureOptions options;
-  try {
-    options.mode = features::parse_alignment_mode(vm["mode"].as<std::string>());
-  } catch (const Error& e) {
-    throw UsageError(std::string("--mode: ") + e.what());
-  }
+  options.mode = vm["mode"].as<Mode>();
   options.include_indicators = vm.count("indicators") > 0;
   options.strict = vm.count("strict") > 0;
   DataRange range;
@@ -199,7 +196,7 @@ int run(const po::variables_map& vm) {
   log::info(
       "{} {}: {} bars x {} features{} ({} mode) -> {}", symbol, base, frame.rows(), frame.cols(),
       options.include_indicators ? fmt::format(" + {} indicator columns", frame.indicator_names.size()) : "",
-      features::alignment_mode_name(options.mode), output);
+      to_string(options.mode), output);
   return 0;
 }
 

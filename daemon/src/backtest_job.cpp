@@ -53,10 +53,7 @@ void BacktestJob::operator()(JobContext& ctx) {
   req.timeframe = job.job.timeframe.empty() ? model.timeframe : job.job.timeframe;
   req.start_date = job.job.start_date;
   req.end_date = job.job.end_date;
-  req.initial_capital = job.job.initial_capital;
-  req.commission = job.job.commission;
-  req.slippage = job.job.slippage;
-  req.position_fraction = job.job.position_fraction;
+  req.costs = job.job.costs;
   req.mode = job.job.mode;
   req.checkpoint_every_bars = settings_.checkpoint_every_bars;
   req.checkpoint_every_seconds = settings_.checkpoint_every_seconds;
@@ -71,7 +68,7 @@ void BacktestJob::operator()(JobContext& ctx) {
   }
   if (!resume.empty()) log::info("job {}: resuming from bar {}", job.op_id, resume_bar);
 
-  auto save = [&](const std::string& blob, uint64_t bar, const char* reason) {
+  auto save = [&](const std::string& blob, uint64_t bar, proto::CheckpointReason reason) {
     try {
       store_.put(proto::Checkpoint{job.op_id, job.attempt, 0, bar, reason, blob});
     } catch (const std::exception& e) {
@@ -82,7 +79,7 @@ void BacktestJob::operator()(JobContext& ctx) {
   runner::RunHooks hooks;
   hooks.on_progress = [&](const engine::ProgressSnapshot& s) { ctx.progress(to_progress(s)); };
   hooks.on_checkpoint = [&](const std::string& blob, const engine::ProgressSnapshot& s) {
-    save(blob, s.bar_index, "periodic");
+    save(blob, s.bar_index, proto::CheckpointReason::kPeriodic);
     ctx.progress(to_progress(s), true);
   };
   hooks.cancel = &ctx.cancel_flag();
@@ -99,7 +96,8 @@ void BacktestJob::operator()(JobContext& ctx) {
     }
     const bool shutdown = ctx.shutting_down();
     if (!out.checkpoint.empty())
-      save(out.checkpoint, out.last_progress.bar_index, shutdown ? "shutdown" : "cancel");
+      save(out.checkpoint, out.last_progress.bar_index,
+           shutdown ? proto::CheckpointReason::kShutdown : proto::CheckpointReason::kCancel);
     ctx.failure(shutdown ? ErrorCode::kShuttingDown : ErrorCode::kCancelled,
                 fmt::format("stopped at bar {} ({})", out.last_progress.bar_index,
                             shutdown ? "worker shutting down" : "cancelled"),

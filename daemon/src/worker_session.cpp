@@ -84,9 +84,8 @@ void JobContext::progress(proto::Progress p, bool force) {
   impl_->send(proto::encode_worker(Command::kProgress, p));
 }
 
-void JobContext::checkpoint(uint64_t bar_index, std::string blob, std::string reason) {
-  proto::Checkpoint ck{job_.op_id, job_.attempt,      ++impl_->checkpoint_seq,
-                       bar_index,  std::move(reason), std::move(blob)};
+void JobContext::checkpoint(uint64_t bar_index, std::string blob, proto::CheckpointReason reason) {
+  proto::Checkpoint ck{job_.op_id, job_.attempt, ++impl_->checkpoint_seq, bar_index, reason, std::move(blob)};
   impl_->send(proto::encode_worker(Command::kCheckpoint, ck));
 }
 

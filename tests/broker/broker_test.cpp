@@ -215,11 +215,11 @@ TEST_CASE("cancel reaches the worker; resume continues from the broker's checkpo
       ctx.result(R"({"resumed":true})", {});
       return;
     }
-    ctx.checkpoint(10, "state-at-10", "periodic");
+    ctx.checkpoint(10, "state-at-10", CheckpointReason::kPeriodic);
     const auto t0 = std::chrono::steady_clock::now();
     while (!ctx.cancel_flag().load()) std::this_thread::sleep_for(1ms);
     CHECK(std::chrono::steady_clock::now() - t0 < 5s);
-    ctx.checkpoint(12, "state-at-12", "cancel");
+    ctx.checkpoint(12, "state-at-12", CheckpointReason::kCancel);
     ctx.failure(ErrorCode::kCancelled, "cancelled", true);
   });
   Client c(f);
@@ -298,7 +298,7 @@ TEST_CASE("a worker's graceful stop hands its job back without using an attempt"
   Fleet f;
   f.add_worker("leaving", [](worker::JobContext& ctx) {
     while (!ctx.cancel_flag().load()) std::this_thread::sleep_for(1ms);
-    ctx.checkpoint(5, "s5", ctx.shutting_down() ? "shutdown" : "cancel");
+    ctx.checkpoint(5, "s5", ctx.shutting_down() ? CheckpointReason::kShutdown : CheckpointReason::kCancel);
     ctx.failure(ctx.shutting_down() ? ErrorCode::kShuttingDown : ErrorCode::kCancelled, "stopping", true);
   });
   Client c(f);

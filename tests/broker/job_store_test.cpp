@@ -54,7 +54,8 @@ TEST_CASE("job store: checkpoints and results") {
   test::TempDir dir;
   auto store = broker::JobStore::open(dir.path());
   const std::string id = make_op(3, OpState::kRunning).op_id;
-  store->put_checkpoint(Checkpoint{id, 1, 1, 500, "periodic", std::string("\x00\x01\x02", 3)});
+  store->put_checkpoint(
+      Checkpoint{id, 1, 1, 500, CheckpointReason::kPeriodic, std::string("\x00\x01\x02", 3)});
   store->put_result(id, R"({"total_return":1.5})");
   REQUIRE(store->commit(false).ok());
   auto ck = store->get_checkpoint(id);

@@ -98,7 +98,7 @@ TEST_CASE("a signal on the last bar is dropped; the open position is force-close
   CHECK(r.metrics.total_return == r.equity_curve.back().portfolio_value - 100000.0);
 
   auto o = test::ktrdr_options();
-  o.mode = position::AccountingMode::kCorrected;
+  o.mode = Mode::kCorrected;
   const auto c = run(s, o).result;
   REQUIRE(c.trades.size() == 1);
   CHECK(c.equity_curve.size() == r.equity_curve.size());
@@ -178,7 +178,7 @@ TEST_CASE("input validation names the problem") {
   in.has_features = std::span<const uint8_t>(s.has_features.data(), 10);
   CHECK_THROWS_AS(BacktestEngine(test::ktrdr_options()).run(in), ktrdr::Error);
   auto o = test::ktrdr_options();
-  o.initial_capital = -1.0;
+  o.costs.initial_capital = -1.0;
   CHECK_THROWS_AS(BacktestEngine{o}, ktrdr::Error);
   o = test::ktrdr_options();
   o.start_ns = 0;

@@ -74,8 +74,8 @@ TEST_CASE("resume from every checkpoint is bit-identical, corrected mode, bars w
   auto in = g.inputs();
   in.has_features = has;
   auto o = g.options;
-  o.mode = position::AccountingMode::kCorrected;
-  o.position_fraction = 0.4;
+  o.mode = Mode::kCorrected;
+  o.costs.position_fraction = 0.4;
   check_resume_identity(in, o);
 }
 
@@ -227,11 +227,11 @@ TEST_CASE("a checkpoint of another version or another run is rejected with a cle
                        ktrdr::Error);
 
   auto o = run.o;
-  o.initial_capital = 50000.0;
+  o.costs.initial_capital = 50000.0;
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(run.s.inputs(), {}, &run.blob), doctest::Contains("another run"),
                        ktrdr::Error);
   o = run.o;
-  o.mode = position::AccountingMode::kCorrected;
+  o.mode = Mode::kCorrected;
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(run.s.inputs(), {}, &run.blob),
                        doctest::Contains("accounting mode"), ktrdr::Error);
   test::Scripted other = run.s;

@@ -91,10 +91,10 @@ inline GoldenCase load_golden_case(const std::string& name) {
       row[2] = static_cast<float>(e["probs"]["SELL"].get<double>());
     }
   }
-  g.options.initial_capital = c["initial_capital"];
-  g.options.commission = c["commission"];
-  g.options.slippage = c["slippage"];
-  g.options.mode = position::AccountingMode::kKtrdr;
+  g.options.costs.initial_capital = c["initial_capital"];
+  g.options.costs.commission = c["commission"];
+  g.options.costs.slippage = c["slippage"];
+  g.options.mode = Mode::kKtrdr;
   g.options.symbol = symbol;
   g.options.start_ns = start;
   g.options.end_ns = end;

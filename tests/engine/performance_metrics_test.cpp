@@ -59,7 +59,7 @@ TEST_CASE("the 22 metrics on a hand-computed curve") {
   in.initial_capital = 100.0;
   in.start_ns = kDay0;
   in.end_ns = kDay0 + 365 * kNanosPerDay + 23 * kH;  // 365 whole days
-  in.mode = position::AccountingMode::kKtrdr;
+  in.mode = Mode::kKtrdr;
   const auto m = metrics::calculate_metrics(in);
 
   const double r[3] = {0.1, (99.0 - 110.0) / 110.0, (120.0 - 99.0) / 99.0};
@@ -90,7 +90,7 @@ TEST_CASE("the 22 metrics on a hand-computed curve") {
   CHECK(near(m.calmar_ratio, m.annualized_return / m.max_drawdown_pct));
   CHECK(near(m.recovery_factor, 20.0 / 12.0));
 
-  in.mode = position::AccountingMode::kCorrected;
+  in.mode = Mode::kCorrected;
   const auto c = metrics::calculate_metrics(in);
   CHECK(near(c.max_drawdown, 0.1 * 110.0));  // the peak at the time of the drawdown
   CHECK(near(c.recovery_factor, 20.0 / 11.0));

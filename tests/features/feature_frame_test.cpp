@@ -11,7 +11,7 @@
 #include "test_util.h"
 
 using namespace ktrdr;
-using features::AlignmentMode;
+using ktrdr::Mode;
 
 namespace {
 
@@ -78,7 +78,7 @@ TEST_CASE("two timeframes through the whole pipeline, both alignment modes") {
     check_column(f, "4h_level_high", {0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2});
   }
   SUBCASE("corrected") {
-    opt.mode = AlignmentMode::kCorrected;
+    opt.mode = Mode::kCorrected;
     const auto f = features::compute_features(cfg, data, "1h", {}, {}, opt);
     // the 00:00 4h bar (sma NaN) is visible from the 03:00 bar on and stays NaN; the 04:00 bar closes at
     // 08:00, when the 07:00 hourly bar closes.

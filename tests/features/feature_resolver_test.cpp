@@ -29,12 +29,3 @@ TEST_CASE("resolve_features: 'all' follows the timeframe list order; raw refs ar
   cfg.timeframes.clear();
   CHECK_THROWS_AS(features::resolve_features(cfg), Error);
 }
-
-TEST_CASE("alignment mode names") {
-  CHECK(features::parse_alignment_mode("ktrdr") == features::AlignmentMode::kKtrdr);
-  CHECK(features::parse_alignment_mode("corrected") == features::AlignmentMode::kCorrected);
-  CHECK(std::string(features::alignment_mode_name(features::AlignmentMode::kCorrected)) == "corrected");
-  CHECK_THROWS_WITH_AS(
-      features::parse_alignment_mode("fixed"),
-      "unknown mode 'fixed': use ktrdr (reference alignment) or corrected (closed bars only)", Error);
-}

@@ -60,7 +60,7 @@ void run_case(const std::string& name) {
   const auto& data = g.data;
   const std::string& dir = g.dir;
   features::FeatureOptions opt;
-  opt.mode = features::AlignmentMode::kKtrdr;
+  opt.mode = Mode::kKtrdr;
   opt.include_indicators = true;
   const auto frame = features::compute_features(info.strategy, data, info.strategy.base_timeframe,
                                                 info.resolved_features, info.normalization_params, opt);

@@ -27,7 +27,9 @@ bool close_enough(double got, double want) {
   return std::fabs(got - want) <= 1e-9 + 1e-9 * std::max(std::fabs(got), std::fabs(want));
 }
 
-int64_t ts(const json& v) { return parse_timestamp_ns(v.get<std::string>(), "timestamp"); }
+int64_t ts(const json& v) {
+  return parse_timestamp_ns(v.get<std::string>(), "timestamp");
+}
 
 void check_case(const std::string& name) {
   const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
@@ -41,10 +43,10 @@ void check_case(const std::string& name) {
   req.timeframe = c["timeframe"];
   req.start_date = c["start_date"];
   req.end_date = c["end_date"];
-  req.initial_capital = c["initial_capital"];
-  req.commission = c["commission"];
-  req.slippage = c["slippage"];
-  req.mode = "ktrdr";
+  req.costs.initial_capital = c["initial_capital"];
+  req.costs.commission = c["commission"];
+  req.costs.slippage = c["slippage"];
+  req.mode = Mode::kKtrdr;
   const runner::RunOutcome out = runner::run_backtest(req);
   REQUIRE(out.status == runner::RunOutcome::Status::kCompleted);
   const json got = json::parse(out.result_json);
@@ -74,10 +76,12 @@ void check_case(const std::string& name) {
   REQUIRE(ge.size() == ee.size());
   size_t bad = 0;
   for (size_t i = 0; i < ee.size(); ++i) {
-    const bool ok = ts(ge[i]["timestamp"]) == ts(ee[i]["timestamp"]) &&
-                    close_enough(ge[i]["portfolio_value"].get<double>(), ee[i]["portfolio_value"].get<double>()) &&
-                    ge[i]["position"] == ee[i]["position"];
-    if (!ok && bad++ < 3) FAIL_CHECK(name << " equity point " << i << ": got " << ge[i].dump() << " want " << ee[i].dump());
+    const bool ok =
+        ts(ge[i]["timestamp"]) == ts(ee[i]["timestamp"]) &&
+        close_enough(ge[i]["portfolio_value"].get<double>(), ee[i]["portfolio_value"].get<double>()) &&
+        ge[i]["position"] == ee[i]["position"];
+    if (!ok && bad++ < 3)
+      FAIL_CHECK(name << " equity point " << i << ": got " << ge[i].dump() << " want " << ee[i].dump());
   }
   CHECK(bad == 0);
 }
@@ -97,12 +101,11 @@ TEST_CASE("runner: bad requests are rejected with what to fix") {
   runner::BacktestRequest req;
   req.model_dir = dir + "/model";
   req.data_dir = dir + "/data";
-  req.mode = "fast";
-  CHECK_THROWS_WITH_AS(runner::run_backtest(req), doctest::Contains("mode 'fast' is unknown"), Error);
-  req.mode = "ktrdr";
-  req.initial_capital = 0;
-  CHECK_THROWS_WITH_AS(runner::run_backtest(req), doctest::Contains("initial capital must be > 0"), Error);
-  req.initial_capital = 1000;
+  req.mode = Mode::kKtrdr;  // a bad --mode word is refused at the command line (tests/cli)
+  req.costs.initial_capital = 0;
+  CHECK_THROWS_WITH_AS(runner::run_backtest(req),
+                       doctest::Contains("initial_capital must be a positive number (got 0)"), Error);
+  req.costs.initial_capital = 1000;
   req.start_date = "2020-31-01";
   CHECK_THROWS_WITH_AS(runner::run_backtest(req), doctest::Contains("is not a date"), Error);
   req.start_date = "2020-06-01";

@@ -23,8 +23,8 @@ TEST_CASE("checkpoint store keeps the latest 2 per operation and deletes on succ
   {
     auto store = worker::CheckpointStore::open(dir.path());
     for (uint64_t bar : {100u, 200u, 300u, 400u})
-      store->put(Checkpoint{id, 1, 0, bar, "periodic", fmt::format("s{}", bar)});
-    store->put(Checkpoint{other, 1, 0, 50, "cancel", "o"});
+      store->put(Checkpoint{id, 1, 0, bar, CheckpointReason::kPeriodic, fmt::format("s{}", bar)});
+    store->put(Checkpoint{other, 1, 0, 50, CheckpointReason::kCancel, "o"});
     CHECK(store->count(id) == 2);
     CHECK(store->count(other) == 1);
   }

@@ -68,11 +68,15 @@ fuzzy::Membership parse_membership(const std::string& set_id, const std::string&
       fail(where / "type",
            "is missing (full form is {type: triangular|trapezoidal|gaussian, parameters: [...]})");
     }
-    try {
-      type = fuzzy::parse_membership_type(as_string(type_node, where / "type"));
-    } catch (const Error& e) {
-      fail(where / "type", e.what());
+    const std::string type_name = as_string(type_node, where / "type");
+    const std::optional<fuzzy::MembershipType> parsed = fuzzy::parse_membership_type(type_name);
+    if (!parsed) {
+      fail(where / "type",
+           fmt::format("unknown membership function type '{}'; valid types: triangular, "
+                       "trapezoidal, gaussian (aliases triangularmf, trapezoidalmf, gaussianmf)",
+                       type_name));
     }
+    type = *parsed;
     params = as_double_list(child(node, "parameters"), where / "parameters");
   } else {
     fail(where, "expected [a, b, c] or {type, parameters}");

@@ -50,7 +50,7 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
   const BarSeries& bars = *in.bars;
   const uint64_t n = bars.size();
   const uint64_t warmup = o.warmup_bars;
-  const bool ktrdr = o.mode == position::AccountingMode::kKtrdr;
+  const bool ktrdr = o.mode == Mode::kKtrdr;
   // Hashing every input costs ~5 % of a run: only when a checkpoint is read or written.
   std::optional<detail::Fingerprint> fingerprint_cache;
   auto fingerprint = [&]() -> const detail::Fingerprint& {
@@ -58,8 +58,7 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
     return *fingerprint_cache;
   };
 
-  position::PositionManager pm(position::PositionConfig{o.initial_capital, o.commission, o.slippage,
-                                                        o.position_fraction, o.mode, o.symbol});
+  position::PositionManager pm(position::PositionConfig{o.costs, o.mode, o.symbol});
   metrics::PerformanceTracker tracker;
   detail::LoopState loop;
   loop.next_bar = warmup;
@@ -104,7 +103,7 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
     s.percentage =
         s.bars_total > 0 ? static_cast<double>(s.bars_done) / static_cast<double>(s.bars_total) * 100.0 : 0.0;
     s.equity = pm.portfolio_value(bars.close[idx]);
-    s.pnl = s.equity - o.initial_capital;
+    s.pnl = s.equity - o.costs.initial_capital;
     s.trades = pm.trades().size();
     uint64_t wins = 0;
     for (const auto& t : pm.trades()) wins += t.net_pnl > 0.0 ? 1 : 0;
@@ -202,12 +201,12 @@ EngineOutcome BacktestEngine::run(const EngineInputs& in, const EngineHooks& hoo
   metrics::MetricsInput mi;
   mi.tracker = &tracker.state();
   mi.trades = &pm.trades();
-  mi.initial_capital = o.initial_capital;
+  mi.initial_capital = o.costs.initial_capital;
   mi.start_ns = o.start_ns;
   mi.end_ns = o.end_ns;
   mi.mode = o.mode;
   r.metrics = metrics::calculate_metrics(mi);
-  r.extended = metrics::calculate_extended_metrics(tracker.state(), pm.trades(), o.initial_capital);
+  r.extended = metrics::calculate_extended_metrics(tracker.state(), pm.trades(), o.costs.initial_capital);
   r.final_capital = pm.cash();
   r.bars = n;
   r.loop_bars = n - warmup;

@@ -125,7 +125,7 @@ const indicators::IndicatorResult& ColumnSource::indicator(const std::string& tf
     // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (DECISIONS.md).
     indicators::ComputeOptions compute;
     compute.strict = options_.strict;
-    compute.ktrdr_compat = options_.mode == AlignmentMode::kKtrdr;
+    compute.ktrdr_compat = options_.mode == Mode::kKtrdr;
     r = indicators::compute_indicator(*spec, data_.at(tf), compute, &found);
   } catch (const Error& e) {
     const std::string text = e.what();  // compute_indicator's errors name the indicator id

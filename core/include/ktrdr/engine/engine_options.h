@@ -17,17 +17,15 @@
 #include <optional>
 #include <string>
 
-#include "ktrdr/position/accounting_mode.h"
+#include "ktrdr/common/mode.h"
+#include "ktrdr/common/trading_costs.h"
 
 namespace ktrdr::engine {
 
 struct EngineOptions {
-  double initial_capital = 100000.0;
-  double commission = 0.001;        // fraction per leg
-  double slippage = 0.0005;         // fraction of price
-  double position_fraction = 0.25;  // of available capital per entry
-  uint64_t warmup_bars = 50;        // loop starts at this bar index (reference: hard-coded 50)
-  position::AccountingMode mode = position::AccountingMode::kCorrected;
+  TradingCosts costs;
+  uint64_t warmup_bars = 50;  // loop starts at this bar index (reference: hard-coded 50)
+  Mode mode = Mode::kCorrected;
   std::string symbol;
   // Config start/end dates: annualisation uses their whole days / 365.25 (reference §9). Both or neither.
   std::optional<int64_t> start_ns;

@@ -6,17 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "ktrdr/common/mode.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/config/strategy_config.h"
 #include "ktrdr/data/bar_series.h"
 
 namespace ktrdr::features {
-
-// ktrdr: as-of alignment on bar-open stamps with the reference's back-fill (§2.4).
-// corrected: a higher-timeframe bar is visible only once it has closed; no back-fill from the future.
-enum class AlignmentMode { kKtrdr, kCorrected };
-AlignmentMode parse_alignment_mode(const std::string& text);  // "ktrdr" | "corrected"
-const char* alignment_mode_name(AlignmentMode mode);
 
 // resolved feature names of a strategy in YAML order (§2.1), e.g. "1h_rsi_zone_oversold",
 // "1h_adx_14.adx_raw".
@@ -48,7 +43,7 @@ struct FeatureMatrix {
 };
 
 struct FeatureOptions {
-  AlignmentMode mode = AlignmentMode::kKtrdr;
+  Mode mode = Mode::kKtrdr;
   bool include_indicators = false;
   bool strict = false;  // unknown indicator parameters are errors
 };

@@ -61,7 +61,7 @@ class JobContext {
   // Rate-limited to progress_max_hz (a call with force=true always goes out). op_id/worker/attempt/seq are
   // filled in here.
   void progress(proto::Progress p, bool force = false);
-  void checkpoint(uint64_t bar_index, std::string blob, std::string reason);
+  void checkpoint(uint64_t bar_index, std::string blob, proto::CheckpointReason reason);
   // Exactly one of these ends the job.
   void result(std::string result_json, proto::Progress last);
   void failure(proto::ErrorCode code, std::string message, bool retryable);
