@@ -1,8 +1,8 @@
 // Broker dispatch benchmark: submit -> worker receives the job latency (p50/p99) and no-op jobs/s through the
-// real broker loop (broker::Broker) and worker sessions (worker::WorkerSession) over inproc, ipc and loopback tcp.
-// First line per transport: the bare ZeroMQ round-trip ceiling on this machine, for scale.
-// Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
-// submit index so the worker can stamp the receive time.
+// real broker loop (broker::Broker) and worker sessions (worker::WorkerSession) over inproc, ipc and loopback
+// tcp. First line per transport: the bare ZeroMQ round-trip ceiling on this machine, for scale. Bench-only
+// path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the submit
+// index so the worker can stamp the receive time.
 //   bench_dispatch [--workers N] [--prefetch N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]
 //   [--transport T]
 #include <pthread.h>
@@ -18,8 +18,8 @@
 
 #include <zmq.hpp>
 
-#include "ktrdr/common/log.h"
 #include "ktrdr/broker/broker.h"
+#include "ktrdr/common/log.h"
 #include "ktrdr/net/frames.h"
 #include "ktrdr/worker/worker_session.h"
 

@@ -8,9 +8,9 @@
 #include "ktrdr/position/position_manager.h"
 
 using namespace ktrdr;
-using ktrdr::Mode;
 using decision::PositionSide;
 using decision::Signal;
+using ktrdr::Mode;
 using position::PositionManager;
 
 namespace {
