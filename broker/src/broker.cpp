@@ -102,7 +102,8 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
 
   // Reload: every unfinished operation goes back to the queue (oldest first); running ones resume from
   // their latest checkpoint unless their worker reconnects and claims them first.
-  std::vector<OperationInfo> loaded = store->load_operations();
+  std::size_t corrupt = 0;
+  std::vector<OperationInfo> loaded = store->load_operations(&corrupt);
   std::sort(loaded.begin(), loaded.end(),
             [](const auto& a, const auto& b) { return a.created_ns < b.created_ns; });
   std::size_t requeued = 0;
@@ -125,10 +126,15 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
     ops.erase(terminal_order.front());
     terminal_order.pop_front();
   }
-  if (proto::Status s = store->commit(true); !s.ok()) KTRDR_FAIL("{}", s.message);
+  if (StoreStatus s = store->commit(true); !s.ok()) KTRDR_FAIL("{}", s.message);
   log::info("broker: {} operations loaded from {}, {} queued; clients {}, workers {}, progress {} -> {}",
             loaded.size(), opts.state_dir, requeued, bound_clients, bound_workers, bound_progress_in,
             bound_progress_out);
+  if (corrupt != 0) {
+    log::error(
+        "broker: {} corrupt operation records in {} were skipped (requests naming them get \"internal\")",
+        corrupt, opts.state_dir);
+  }
 }
 
 Broker::Impl::~Impl() {
@@ -138,7 +144,17 @@ Broker::Impl::~Impl() {
     log::warn("broker: cannot stop the progress proxy: {}", e.what());
   }
   if (proxy.joinable()) proxy.join();
-  if (proto::Status s = store->commit(true); !s.ok()) log::error("broker: final commit: {}", s.message);
+  if (StoreStatus s = store->commit(true); !s.ok()) log::error("broker: final commit: {}", s.message);
+}
+
+template <typename Fn>
+void Broker::Impl::loop_step(std::string_view what, Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    ++handler_errors;
+    log::error("broker: {} failed ({} handler errors so far): {}", what, handler_errors, e.what());
+  }
 }
 
 void Broker::Impl::run(const std::atomic<bool>& stop, const std::function<void()>& on_tick) {
@@ -159,17 +175,20 @@ void Broker::Impl::run(const std::atomic<bool>& stop, const std::function<void()
     if (items[1].revents & ZMQ_POLLIN) drain_workers();
     if (items[0].revents & ZMQ_POLLIN) drain_clients();
     if (now_ns() >= next_heartbeat_ns) {
-      heartbeat_tick();
+      loop_step("heartbeat", [this] { heartbeat_tick(); });
       next_heartbeat_ns = now_ns() + interval_ns;
     }
-    dispatch();  // before the commit and fsync: the worker gets the job while the WAL syncs
+    loop_step("dispatch", [this] { dispatch(); });  // before the commit and fsync: the worker gets the job
+                                                    // while the WAL syncs
     flush();
     if (on_tick) on_tick();
   }
   flush();
   release_synced(syncer->wait_all(5000));  // answer what was accepted; unanswered clients retry
-  log::info("broker: stopping ({} operations, {} queued, {} workers; dropped {} client / {} worker messages)",
-            ops.size(), queue.size(), registry.size(), dropped_client, dropped_worker);
+  log::info(
+      "broker: stopping ({} operations, {} queued, {} workers; dropped {} client / {} worker messages; {} "
+      "handler errors)",
+      ops.size(), queue.size(), registry.size(), dropped_client, dropped_worker, handler_errors);
 }
 
 void Broker::Impl::drain_clients() {
@@ -231,7 +250,7 @@ void Broker::Impl::flush() {
   //    once); 2. when a reply promises durability (accepted start, resume, cancel, failure verdict), ask the
   //    syncer for an fsync and hold those replies until it is done (group commit: one fsync covers every
   //    batch written before it starts, and the loop keeps working meanwhile); 3. send the other replies now.
-  const proto::Status s = store->commit(false);
+  const StoreStatus s = store->commit(false);
   if (!s.ok()) log::error("broker: {}", s.message);
   const uint64_t ticket = s.ok() && durable_pending && opts.sync_writes ? syncer->request() : 0;
   staged_keys.clear();
@@ -269,7 +288,7 @@ void Broker::Impl::release_synced(const std::vector<WalSyncer::Done>& done) {
 }
 
 void Broker::Impl::write_staged() {
-  if (proto::Status s = store->commit(false); !s.ok()) log::error("broker: {}", s.message);
+  if (StoreStatus s = store->commit(false); !s.ok()) log::error("broker: {}", s.message);
 }
 
 void Broker::Impl::dispatch() {
@@ -302,9 +321,15 @@ bool Broker::Impl::dispatch_one(WorkerEntry& w) {
     proto::Job job{op->op_id, op->attempts, op->job, {}, 0};
     if (op->has_checkpoint) {
       write_staged();  // reads see committed data only; the checkpoint may have arrived this iteration
-      if (auto ck = store->get_checkpoint(op->op_id)) {
-        job.checkpoint = std::move(ck->blob);
-        job.checkpoint_bar = ck->bar_index;
+      StoreResult<proto::Checkpoint> ck = store->get_checkpoint(op->op_id);
+      if (ck.found()) {
+        job.checkpoint = std::move(ck.value->blob);
+        job.checkpoint_bar = ck.value->bar_index;
+      } else if (!ck.not_found()) {
+        // The job still runs (from the worker's own checkpoint, or from the start): slower, never wrong.
+        log::error("broker: {}", ck.status.message);
+        op->errors.push_back(fmt::format("attempt {}: the broker's checkpoint is unreadable ({}): {}",
+                                         op->attempts, to_string(ck.status.code), ck.status.message));
       }
     }
     registry.assign(w, op->op_id);
@@ -325,7 +350,8 @@ void Broker::Impl::publish(const OperationInfo& op, std::string message) {
 OperationInfo* Broker::Impl::find_op(const std::string& op_id) {
   if (auto it = ops.find(op_id); it != ops.end()) return &it->second;
   if (!proto::is_valid_op_id(op_id)) return nullptr;
-  auto stored = store->get_operation(op_id);
+  // An I/O error or a corrupt record throws: the handler's top answers "internal" (never "not found").
+  std::optional<OperationInfo> stored = store->get_operation(op_id).or_throw();
   if (!stored) return nullptr;
   auto [it, inserted] = ops.emplace(op_id, std::move(*stored));
   if (proto::is_terminal(it->second.state)) mark_terminal(it->second);

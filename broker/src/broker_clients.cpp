@@ -1,5 +1,7 @@
 // Broker: client requests (start, resume, status, list, cancel, results). Every request gets exactly one
 // Reply; a malformed one gets an error Reply when its request id can be read, else it is dropped and counted.
+// Error policy: whatever a request makes throw (a store failure, a bug) is caught here, at the top, and
+// answered `internal` with the cause; it never ends the broker.
 #include <algorithm>
 
 #include "broker_impl.h"
@@ -45,34 +47,42 @@ void Broker::Impl::handle_client(const std::string& rid, const proto::Frames& fr
     outbox.push_back(std::move(out));
     return;
   }
-  switch (msg.command) {
-    case Command::kStart:
-      out.reply =
-          decode_and<proto::StartRequest>(msg.body, [&](auto& r) { return on_start(r, out.durable); });
-      break;
-    case Command::kResume:
-      out.reply =
-          decode_and<proto::ResumeRequest>(msg.body, [&](auto& r) { return on_resume(r, out.durable); });
-      break;
-    case Command::kStatus:
-      out.reply = decode_and<proto::StatusRequest>(msg.body, [&](auto& r) { return on_status(r); });
-      break;
-    case Command::kList:
-      out.reply = decode_and<proto::ListRequest>(msg.body, [&](auto& r) { return on_list(r); });
-      break;
-    case Command::kCancel:
-      out.reply = decode_and<proto::CancelRequest>(msg.body, [&](auto& r) { return on_cancel(r); });
-      out.durable = out.reply.code == ErrorCode::kOk;
-      break;
-    case Command::kResults:
-      out.reply = decode_and<proto::ResultsRequest>(msg.body, [&](auto& r) { return on_results(r); });
-      break;
-    default:
-      out.reply = error_reply(ErrorCode::kUnknownCommand, fmt::format("command {} is not a client request",
-                                                                      proto::to_string(msg.command)));
+  try {
+    out.reply = answer(msg, out.durable);
+  } catch (const std::exception& e) {
+    ++handler_errors;
+    log::error("broker: a {} request failed ({} so far): {}", proto::to_string(msg.command), handler_errors,
+               e.what());
+    out.reply =
+        error_reply(ErrorCode::kInternal, fmt::format("the broker could not answer this {} request: {}",
+                                                      proto::to_string(msg.command), e.what()));
+    out.durable = false;
   }
   if (out.durable) durable_pending = true;
   outbox.push_back(std::move(out));
+}
+
+Reply Broker::Impl::answer(const proto::ClientMessage& msg, bool& durable) {
+  switch (msg.command) {
+    case Command::kStart:
+      return decode_and<proto::StartRequest>(msg.body, [&](auto& r) { return on_start(r, durable); });
+    case Command::kResume:
+      return decode_and<proto::ResumeRequest>(msg.body, [&](auto& r) { return on_resume(r, durable); });
+    case Command::kStatus:
+      return decode_and<proto::StatusRequest>(msg.body, [&](auto& r) { return on_status(r); });
+    case Command::kList:
+      return decode_and<proto::ListRequest>(msg.body, [&](auto& r) { return on_list(r); });
+    case Command::kCancel: {
+      Reply r = decode_and<proto::CancelRequest>(msg.body, [&](auto& req) { return on_cancel(req); });
+      durable = r.code == ErrorCode::kOk;
+      return r;
+    }
+    case Command::kResults:
+      return decode_and<proto::ResultsRequest>(msg.body, [&](auto& r) { return on_results(r); });
+    default:
+      return error_reply(ErrorCode::kUnknownCommand,
+                         fmt::format("command {} is not a client request", proto::to_string(msg.command)));
+  }
 }
 
 Reply Broker::Impl::on_start(const proto::StartRequest& req, bool& durable) {
@@ -81,7 +91,7 @@ Reply Broker::Impl::on_start(const proto::StartRequest& req, bool& durable) {
     if (auto it = staged_keys.find(req.client_key); it != staged_keys.end()) {
       existing = it->second;
     } else {
-      existing = store->find_client_key(req.client_key);
+      existing = store->find_client_key(req.client_key).or_throw();
     }
     if (existing) {
       if (OperationInfo* op = find_op(*existing)) {
@@ -98,7 +108,7 @@ Reply Broker::Impl::on_start(const proto::StartRequest& req, bool& durable) {
   const int64_t now = now_ns();
   do {
     op.op_id = proto::make_op_id(now, static_cast<uint32_t>(rng()));
-  } while (ops.count(op.op_id) != 0 || store->get_operation(op.op_id).has_value());
+  } while (ops.count(op.op_id) != 0 || !store->get_operation(op.op_id).not_found());
   op.state = OpState::kPending;
   op.job = req.job;
   op.created_ns = now;
@@ -223,13 +233,14 @@ Reply Broker::Impl::on_results(const proto::ResultsRequest& req) {
     return r;
   }
   write_staged();  // the result may still be in the uncommitted batch
-  auto json = store->get_result(op->op_id);
-  if (!json) {
+  StoreResult<std::string> json = store->get_result(op->op_id);
+  if (!json.found()) {
     r.code = ErrorCode::kInternal;
-    r.message = fmt::format("result of {} is missing from the store", op->op_id);
+    r.message = json.not_found() ? fmt::format("result of {} is missing from the store", op->op_id)
+                                 : json.status.message;
     return r;
   }
-  r.result_json = std::move(*json);
+  r.result_json = std::move(*json.value);
   return r;
 }
 

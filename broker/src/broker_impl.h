@@ -34,6 +34,10 @@ struct Broker::Impl {
 
   // ---- loop (broker.cpp) ----
   void run(const std::atomic<bool>& stop, const std::function<void()>& on_tick);
+  // Runs one loop step (heartbeats, dispatch); an exception it throws is logged and counted, never the end
+  // of the broker.
+  template <typename Fn>
+  void loop_step(std::string_view what, Fn&& fn);
   void drain_clients();
   void drain_workers();
   void heartbeat_tick();
@@ -55,7 +59,10 @@ struct Broker::Impl {
   proto::FleetStatus fleet() const;
 
   // ---- client requests (broker_clients.cpp) ----
+  // Catches at its top: a request that makes anything throw is answered kInternal (never the end of the
+  // loop).
   void handle_client(const std::string& routing_id, const proto::Frames& frames);
+  proto::Reply answer(const proto::ClientMessage& msg, bool& durable);  // one decoded request
   proto::Reply on_start(const proto::StartRequest& req, bool& durable);
   proto::Reply on_resume(const proto::ResumeRequest& req, bool& durable);
   proto::Reply on_status(const proto::StatusRequest& req);
@@ -64,7 +71,10 @@ struct Broker::Impl {
   proto::Reply on_results(const proto::ResultsRequest& req);
 
   // ---- worker messages (broker_workers.cpp) ----
+  // Catches at its top: a message that makes anything throw is dropped and counted.
   void handle_worker(const std::string& routing_id, const proto::Frames& frames);
+  void dispatch_worker(const std::string& routing_id,
+                       const proto::WorkerMessage& msg);  // one decoded message
   void on_ready(const std::string& rid, const proto::WorkerReady& m);
   void on_checkpoint(WorkerEntry& w, const proto::Checkpoint& m);
   void on_result(WorkerEntry& w, const proto::JobResult& m);
@@ -112,6 +122,7 @@ struct Broker::Impl {
   proto::Frames heartbeat_frames;
   proto::Frames scratch;
   uint64_t dropped_client = 0, dropped_worker = 0;
+  uint64_t handler_errors = 0;  // messages whose handling threw (answered kInternal / dropped), see loop_step
 };
 
 }  // namespace ktrdr::broker

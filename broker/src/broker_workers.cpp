@@ -1,6 +1,7 @@
 // Broker: worker messages (ready, heartbeat, progress, checkpoint, result, failure, disconnect) and worker
 // loss. Bad messages are dropped and counted; a message from an unregistered worker gets kDisconnect
-// (re-register).
+// (re-register). Error policy: whatever a message makes throw (a store failure, a bug) is caught at the top
+// of handle_worker, logged, and the message counted as dropped; it never ends the broker.
 #include "broker_impl.h"
 #include "ktrdr/common/log.h"
 
@@ -36,6 +37,17 @@ void Broker::Impl::handle_worker(const std::string& rid, const proto::Frames& fr
     }
     return;
   }
+  try {
+    dispatch_worker(rid, msg);
+  } catch (const std::exception& e) {
+    ++dropped_worker;
+    ++handler_errors;
+    log::error("broker: a {} message from a worker failed and was dropped ({} so far): {}",
+               proto::to_string(msg.command), handler_errors, e.what());
+  }
+}
+
+void Broker::Impl::dispatch_worker(const std::string& rid, const proto::WorkerMessage& msg) {
   if (msg.command == Command::kReady) {
     proto::WorkerReady m;
     if (decode(msg.body, m, dropped_worker, "ready")) on_ready(rid, m);

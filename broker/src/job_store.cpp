@@ -17,15 +17,28 @@ struct JobStore::Impl {
   rocksdb::WriteBatch batch;
   std::string dir;
 
-  std::optional<std::string> get(const std::string& key) const {
+  StoreResult<std::string> get(const std::string& key) const {
     std::string value;
     rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &value);
-    if (s.IsNotFound()) return std::nullopt;
+    if (s.IsNotFound()) return StoreResult<std::string>::missing();
     if (!s.ok()) {
-      log::error("job store {}: read {} failed: {}", dir, key, s.ToString());
-      return std::nullopt;
+      return StoreResult<std::string>::failed(
+          StoreStatus::io_error(fmt::format("job store {}: reading {} failed: {}", dir, key, s.ToString())));
     }
-    return value;
+    return StoreResult<std::string>::found(std::move(value));
+  }
+
+  // get() + msgpack decode; a value that does not decode is kCorrupt.
+  template <typename T>
+  StoreResult<T> get_decoded(const std::string& key) const {
+    StoreResult<std::string> raw = get(key);
+    if (!raw.found()) return StoreResult<T>::failed(std::move(raw.status));
+    T out;
+    if (proto::Status s = proto::unpack(*raw.value, out); !s.ok()) {
+      return StoreResult<T>::failed(StoreStatus::corrupt(fmt::format(
+          "job store {}: record {} is corrupt ({} bytes): {}", dir, key, raw.value->size(), s.message)));
+    }
+    return StoreResult<T>::found(std::move(out));
   }
 };
 
@@ -73,65 +86,64 @@ std::size_t JobStore::staged_bytes() const {
   return impl_->batch.GetDataSize();
 }
 
-proto::Status JobStore::commit(bool sync) {
+StoreStatus JobStore::commit(bool sync) {
   if (!has_staged()) return {};
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   rocksdb::Status s = impl_->db->Write(wo, &impl_->batch);
   impl_->batch.Clear();
-  if (!s.ok()) {
-    return proto::Status::error(proto::ErrorCode::kInternal, "state database {} write failed: {}", impl_->dir,
-                                s.ToString());
-  }
+  if (!s.ok())
+    return StoreStatus::io_error(fmt::format("state database {} write failed: {}", impl_->dir, s.ToString()));
   return {};
 }
 
-proto::Status JobStore::sync_wal() {
+StoreStatus JobStore::sync_wal() {
   rocksdb::Status s = impl_->db->SyncWAL();
-  if (!s.ok()) {
-    return proto::Status::error(proto::ErrorCode::kInternal, "state database {} fsync failed: {}", impl_->dir,
-                                s.ToString());
-  }
+  if (!s.ok())
+    return StoreStatus::io_error(fmt::format("state database {} fsync failed: {}", impl_->dir, s.ToString()));
   return {};
 }
 
-std::vector<proto::OperationInfo> JobStore::load_operations() const {
+std::vector<proto::OperationInfo> JobStore::load_operations(std::size_t* corrupt_rows) const {
   std::vector<proto::OperationInfo> out;
+  std::size_t corrupt = 0;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("op/"); it->Valid() && it->key().starts_with("op/"); it->Next()) {
     proto::OperationInfo op;
     const rocksdb::Slice v = it->value();
     if (proto::Status s = proto::unpack(std::string_view(v.data(), v.size()), op); !s.ok()) {
-      log::warn("job store {}: skipping undecodable row {}: {}", impl_->dir, it->key().ToString(), s.message);
+      ++corrupt;
+      log::error("job store {}: skipping corrupt record {}: {}", impl_->dir, it->key().ToString(), s.message);
       continue;
     }
     out.push_back(std::move(op));
   }
-  if (!it->status().ok()) log::error("job store {}: scan failed: {}", impl_->dir, it->status().ToString());
+  KTRDR_REQUIRE(it->status().ok(), "job store {}: reading the operations failed: {}", impl_->dir,
+                it->status().ToString());
+  if (corrupt_rows != nullptr) *corrupt_rows = corrupt;
   return out;
 }
 
-std::optional<proto::OperationInfo> JobStore::get_operation(const std::string& op_id) const {
-  auto v = impl_->get("op/" + op_id);
-  if (!v) return std::nullopt;
-  proto::OperationInfo op;
-  if (!proto::unpack(*v, op).ok()) return std::nullopt;
-  return op;
+StoreResult<proto::OperationInfo> JobStore::get_operation(const std::string& op_id) const {
+  return impl_->get_decoded<proto::OperationInfo>("op/" + op_id);
 }
 
-std::optional<proto::Checkpoint> JobStore::get_checkpoint(const std::string& op_id) const {
-  auto v = impl_->get("ck/" + op_id);
-  if (!v) return std::nullopt;
-  proto::Checkpoint ck;
-  if (!proto::unpack(*v, ck).ok()) return std::nullopt;
-  return ck;
+StoreResult<proto::Checkpoint> JobStore::get_checkpoint(const std::string& op_id) const {
+  return impl_->get_decoded<proto::Checkpoint>("ck/" + op_id);
 }
 
-std::optional<std::string> JobStore::get_result(const std::string& op_id) const {
+StoreResult<std::string> JobStore::get_result(const std::string& op_id) const {
   return impl_->get("res/" + op_id);
 }
-std::optional<std::string> JobStore::find_client_key(const std::string& key) const {
-  return impl_->get("key/" + key);
+
+StoreResult<std::string> JobStore::find_client_key(const std::string& key) const {
+  StoreResult<std::string> r = impl_->get("key/" + key);
+  if (r.found() && !proto::is_valid_op_id(*r.value)) {
+    return StoreResult<std::string>::failed(StoreStatus::corrupt(
+        fmt::format("job store {}: record key/{} is corrupt: \"{}\" is not an operation id", impl_->dir, key,
+                    r.value->substr(0, 64))));
+  }
+  return r;
 }
 
 }  // namespace ktrdr::broker

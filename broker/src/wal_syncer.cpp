@@ -80,7 +80,7 @@ void WalSyncer::run() {
     const uint64_t ticket = requested_;
     started_ = ticket;
     lock.unlock();
-    proto::Status status = store_.sync_wal();
+    StoreStatus status = store_.sync_wal();
     lock.lock();
     done_.push_back(Done{ticket, std::move(status)});
     completed_ = ticket;

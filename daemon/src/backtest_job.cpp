@@ -62,18 +62,19 @@ void BacktestJob::operator()(JobContext& ctx) {
   // The newest state wins: ours (kept across broker loss) or the one the broker sent.
   std::string resume = job.checkpoint;
   uint64_t resume_bar = job.checkpoint_bar;
-  if (auto local = store_.latest(job.op_id); local && (resume.empty() || local->bar_index > resume_bar)) {
-    resume = std::move(local->blob);
-    resume_bar = local->bar_index;
+  StoreResult<proto::Checkpoint> local = store_.latest(job.op_id);
+  if (local.found() && (resume.empty() || local.value->bar_index > resume_bar)) {
+    resume = std::move(local.value->blob);
+    resume_bar = local.value->bar_index;
+  } else if (!local.found() && !local.not_found()) {
+    log::error("job {}: {} (using {})", job.op_id, local.status.message,
+               resume.empty() ? "no checkpoint" : "the broker's checkpoint");
   }
   if (!resume.empty()) log::info("job {}: resuming from bar {}", job.op_id, resume_bar);
 
   auto save = [&](const std::string& blob, uint64_t bar, proto::CheckpointReason reason) {
-    try {
-      store_.put(proto::Checkpoint{job.op_id, job.attempt, 0, bar, reason, blob});
-    } catch (const std::exception& e) {
-      log::error("job {}: {}", job.op_id, e.what());  // the broker still gets its copy
-    }
+    if (StoreStatus s = store_.put(proto::Checkpoint{job.op_id, job.attempt, 0, bar, reason, blob}); !s.ok())
+      log::error("job {}: {}", job.op_id, s.message);  // the broker still gets its copy
     ctx.checkpoint(bar, blob, reason);
   };
   runner::RunHooks hooks;
@@ -86,11 +87,8 @@ void BacktestJob::operator()(JobContext& ctx) {
   try {
     runner::RunOutcome out = run_backtest(req, hooks, resume.empty() ? nullptr : &resume);
     if (out.status == runner::RunOutcome::Status::kCompleted) {
-      try {
-        store_.remove_all(job.op_id);
-      } catch (const std::exception& e) {
-        log::warn("job {}: {}", job.op_id, e.what());
-      }
+      if (StoreStatus s = store_.remove_all(job.op_id); !s.ok())
+        log::warn("job {}: {}", job.op_id, s.message);
       ctx.result(std::move(out.result_json), to_progress(out.last_progress));
       return;
     }

@@ -1,6 +1,7 @@
 // Worker-side checkpoint storage in RocksDB (checkpoint_store.h).
 #include "ktrdr/worker/checkpoint_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "ktrdr/common/error.h"
+#include "ktrdr/common/log.h"
 #include "ktrdr/proto/codec.h"
 
 namespace ktrdr::worker {
@@ -16,13 +18,19 @@ struct CheckpointStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::string dir;
 
-  std::vector<std::string> keys(const std::string& op_id) const {
+  // The keys of `op_id`'s checkpoints, ascending bar index (zero-padded); kIoError when the scan fails.
+  StoreResult<std::vector<std::string>> keys(const std::string& op_id) const {
     const std::string prefix = "ck/" + op_id + "/";
     std::vector<std::string> out;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
       out.push_back(it->key().ToString());
-    return out;  // ascending bar index (zero-padded)
+    if (!it->status().ok()) {
+      return StoreResult<std::vector<std::string>>::failed(
+          StoreStatus::io_error(fmt::format("checkpoint store {}: listing the checkpoints of {} failed: {}",
+                                            dir, op_id, it->status().ToString())));
+    }
+    return StoreResult<std::vector<std::string>>::found(std::move(out));
   }
 };
 
@@ -46,11 +54,13 @@ std::unique_ptr<CheckpointStore> CheckpointStore::open(const std::string& dir) {
   return std::unique_ptr<CheckpointStore>(new CheckpointStore(std::move(impl)));
 }
 
-void CheckpointStore::put(const proto::Checkpoint& ck) {
-  rocksdb::WriteBatch batch;
-  batch.Put(fmt::format("ck/{}/{:020d}", ck.op_id, ck.bar_index), proto::pack(ck));
-  std::vector<std::string> existing = impl_->keys(ck.op_id);
+StoreStatus CheckpointStore::put(const proto::Checkpoint& ck) {
   const std::string new_key = fmt::format("ck/{}/{:020d}", ck.op_id, ck.bar_index);
+  rocksdb::WriteBatch batch;
+  batch.Put(new_key, proto::pack(ck));
+  StoreResult<std::vector<std::string>> listed = impl_->keys(ck.op_id);
+  if (!listed.found()) log::warn("{}: older checkpoints are not pruned this time", listed.status.message);
+  std::vector<std::string> existing = listed.found() ? std::move(*listed.value) : std::vector<std::string>{};
   std::erase(existing, new_key);
   existing.push_back(new_key);
   std::sort(existing.begin(), existing.end());
@@ -58,31 +68,58 @@ void CheckpointStore::put(const proto::Checkpoint& ck) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = impl_->db->Write(wo, &batch);
-  KTRDR_REQUIRE(s.ok(), "checkpoint of {} not saved in {}: {}", ck.op_id, impl_->dir, s.ToString());
+  if (!s.ok()) {
+    return StoreStatus::io_error(fmt::format("checkpoint store {}: checkpoint of {} at bar {} not saved: {}",
+                                             impl_->dir, ck.op_id, ck.bar_index, s.ToString()));
+  }
+  return {};
 }
 
-std::optional<proto::Checkpoint> CheckpointStore::latest(const std::string& op_id) const {
-  std::vector<std::string> keys = impl_->keys(op_id);
+StoreResult<proto::Checkpoint> CheckpointStore::latest(const std::string& op_id) const {
+  StoreResult<std::vector<std::string>> listed = impl_->keys(op_id);
+  if (!listed.found()) return StoreResult<proto::Checkpoint>::failed(std::move(listed.status));
+  const std::vector<std::string>& keys = *listed.value;
+  StoreStatus first_failure;
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
     std::string value;
-    if (!impl_->db->Get(rocksdb::ReadOptions(), *it, &value).ok()) continue;
+    rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), *it, &value);
+    if (s.IsNotFound()) continue;  // pruned between the scan and the read
+    StoreStatus failure;
     proto::Checkpoint ck;
-    if (proto::unpack(value, ck).ok()) return ck;
+    if (!s.ok()) {
+      failure = StoreStatus::io_error(
+          fmt::format("checkpoint store {}: reading {} failed: {}", impl_->dir, *it, s.ToString()));
+    } else if (proto::Status d = proto::unpack(value, ck); !d.ok()) {
+      failure = StoreStatus::corrupt(fmt::format("checkpoint store {}: record {} is corrupt ({} bytes): {}",
+                                                 impl_->dir, *it, value.size(), d.message));
+    } else {
+      if (!first_failure.ok()) log::warn("{}; using the older {}", first_failure.message, *it);
+      return StoreResult<proto::Checkpoint>::found(std::move(ck));
+    }
+    if (first_failure.ok()) first_failure = std::move(failure);
   }
-  return std::nullopt;
+  if (!first_failure.ok()) return StoreResult<proto::Checkpoint>::failed(std::move(first_failure));
+  return StoreResult<proto::Checkpoint>::missing();
 }
 
 std::size_t CheckpointStore::count(const std::string& op_id) const {
-  return impl_->keys(op_id).size();
+  StoreResult<std::vector<std::string>> listed = impl_->keys(op_id);
+  return listed.found() ? listed.value->size() : 0;
 }
 
-void CheckpointStore::remove_all(const std::string& op_id) {
+StoreStatus CheckpointStore::remove_all(const std::string& op_id) {
+  StoreResult<std::vector<std::string>> listed = impl_->keys(op_id);
+  if (!listed.found()) return listed.status;
   rocksdb::WriteBatch batch;
-  for (const std::string& k : impl_->keys(op_id)) batch.Delete(k);
+  for (const std::string& k : *listed.value) batch.Delete(k);
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = impl_->db->Write(wo, &batch);
-  KTRDR_REQUIRE(s.ok(), "checkpoints of {} not deleted in {}: {}", op_id, impl_->dir, s.ToString());
+  if (!s.ok()) {
+    return StoreStatus::io_error(fmt::format("checkpoint store {}: checkpoints of {} not deleted: {}",
+                                             impl_->dir, op_id, s.ToString()));
+  }
+  return {};
 }
 
 }  // namespace ktrdr::worker

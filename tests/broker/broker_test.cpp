@@ -13,6 +13,7 @@
 #include "ktrdr/broker/broker.h"
 #include "ktrdr/net/frames.h"
 #include "ktrdr/worker/worker_session.h"
+#include "support/rocksdb_raw.h"
 
 namespace fs = std::filesystem;
 using namespace ktrdr;
@@ -200,7 +201,48 @@ TEST_CASE("bad client messages get error replies and the broker keeps serving") 
   CHECK(c.call(Command::kStatus, StatusRequest{}).code == ErrorCode::kOk);
 }
 
-TEST_CASE("cancel reaches the worker; resume continues from the broker's checkpoint") {
+TEST_CASE("a request or worker message that fails inside the broker is answered internal or dropped") {
+  // A corrupt operation record, written straight into the broker's RocksDB while it is stopped: reading it
+  // throws inside the handlers. Each request naming it is answered `internal` with the cause, each worker
+  // message naming it is dropped, and the broker keeps serving everything else.
+  Fleet f;
+  const std::string good = Client(f).start();
+  f.stop_broker();
+  const std::string bad = "op_backtesting_20240101_000000_0badc0de";
+  test::rocksdb_put_raw(f.dir.string(), "op/" + bad, "\xc1\xc1");
+  f.start_broker();
+  Client c(f);  // a DEALER connected to the old broker's inproc endpoint would block on send
+
+  for (Command cmd : {Command::kStatus, Command::kCancel, Command::kResume, Command::kResults}) {
+    Reply r;
+    if (cmd == Command::kStatus) r = c.call(cmd, StatusRequest{bad});
+    if (cmd == Command::kCancel) r = c.call(cmd, CancelRequest{bad, ""});
+    if (cmd == Command::kResume) r = c.call(cmd, ResumeRequest{bad});
+    if (cmd == Command::kResults) r = c.call(cmd, ResultsRequest{bad});
+    INFO(to_string(cmd) << ": " << r.message);
+    CHECK(r.code == ErrorCode::kInternal);
+    CHECK(r.message.find(fmt::format("the broker could not answer this {} request", to_string(cmd))) !=
+          std::string::npos);
+    CHECK(r.message.find("record op/" + bad + " is corrupt") != std::string::npos);
+  }
+  // A worker reporting on it: dropped (no reply exists), the broker goes on.
+  zmq::socket_t w(f.ctx, zmq::socket_type::dealer);
+  w.set(zmq::sockopt::linger, 0);
+  w.connect(f.opts.workers_endpoint);
+  net::send_frames(w, encode_worker(Command::kReady, WorkerReady{"zombie", {"backtest"}, bad, 1, 50}));
+  net::send_frames(w, encode_worker(Command::kResult, JobResult{bad, 1, R"({"x":1})", {}}));
+  net::send_frames(
+      w, encode_worker(Command::kCheckpoint, Checkpoint{bad, 1, 1, 5, CheckpointReason::kCancel, "b"}));
+  CHECK(c.status(good).state == OpState::kPending);  // no noop worker yet: still queued
+  CHECK(c.call(Command::kStatus, StatusRequest{bad}).code == ErrorCode::kInternal);
+  f.add_worker("w1", noop_job);
+  c.wait_state(good, OpState::kCompleted);
+  CHECK(c.call(Command::kResults, ResultsRequest{good}).code == ErrorCode::kOk);
+  const std::string after = c.start();
+  c.wait_state(after, OpState::kCompleted);
+}
+
+TEST_CASE("cancel reaches the worker, and resume continues from the broker's checkpoint") {
   Fleet f;
   std::atomic<int> runs{0};
   std::string seen_checkpoint;

@@ -4,6 +4,7 @@
 #include "ktrdr/broker/job_store.h"
 #include "ktrdr/broker/wal_syncer.h"
 #include "ktrdr/common/error.h"
+#include "support/rocksdb_raw.h"
 #include "support/temp_dir.h"
 
 using namespace ktrdr;
@@ -33,10 +34,10 @@ TEST_CASE("job store: staged writes are invisible until commit, then survive a r
     store->put_operation(b);
     store->put_client_key("client-key", a.op_id);
     CHECK(store->has_staged());
-    CHECK_FALSE(store->get_operation(a.op_id).has_value());
+    CHECK(store->get_operation(a.op_id).status.code == StoreCode::kNotFound);
     REQUIRE(store->commit(true).ok());
     CHECK_FALSE(store->has_staged());
-    CHECK(store->get_operation(a.op_id).has_value());
+    CHECK(store->get_operation(a.op_id).found());
   }
   auto store = broker::JobStore::open(dir.path());
   auto ops = store->load_operations();
@@ -46,8 +47,8 @@ TEST_CASE("job store: staged writes are invisible until commit, then survive a r
   CHECK(ops[0].state == OpState::kPending);
   CHECK(ops[1].state == OpState::kRunning);
   CHECK(ops[1].job.strategy == "trend");
-  CHECK(store->find_client_key("client-key") == a.op_id);
-  CHECK_FALSE(store->find_client_key("other").has_value());
+  CHECK(store->find_client_key("client-key").value == a.op_id);
+  CHECK(store->find_client_key("other").not_found());
 }
 
 TEST_CASE("job store: checkpoints and results") {
@@ -59,13 +60,13 @@ TEST_CASE("job store: checkpoints and results") {
   store->put_result(id, R"({"total_return":1.5})");
   REQUIRE(store->commit(false).ok());
   auto ck = store->get_checkpoint(id);
-  REQUIRE(ck.has_value());
-  CHECK(ck->bar_index == 500);
-  CHECK(ck->blob == std::string("\x00\x01\x02", 3));
-  CHECK(store->get_result(id) == R"({"total_return":1.5})");
+  REQUIRE(ck.found());
+  CHECK(ck.value->bar_index == 500);
+  CHECK(ck.value->blob == std::string("\x00\x01\x02", 3));
+  CHECK(store->get_result(id).value == R"({"total_return":1.5})");
   store->delete_checkpoint(id);
   REQUIRE(store->commit(true).ok());
-  CHECK_FALSE(store->get_checkpoint(id).has_value());
+  CHECK(store->get_checkpoint(id).not_found());
 }
 
 TEST_CASE("job store: a second open of the same directory fails with a clear error") {
@@ -104,4 +105,58 @@ TEST_CASE("wal syncer: one fsync covers every request made before it started and
   }
   auto reopened = broker::JobStore::open(dir.path());
   CHECK(reopened->load_operations().size() == 2);
+}
+
+TEST_CASE(
+    "job store: a corrupt record written straight into RocksDB is reported as corrupt, not as missing") {
+  test::TempDir dir;
+  const OperationInfo good = make_op(6, OpState::kPending);
+  const std::string bad = make_op(7, OpState::kPending).op_id;
+  {
+    auto store = broker::JobStore::open(dir.path());
+    store->put_operation(good);
+    REQUIRE(store->commit(true).ok());
+  }
+  test::rocksdb_put_raw(dir.path(), "op/" + bad, "\xc1 not msgpack");
+  test::rocksdb_put_raw(dir.path(), "ck/" + bad, "\x92\x01\x02");  // msgpack, but an array, not a map
+  test::rocksdb_put_raw(dir.path(), "key/k1", "not-an-op-id");
+  auto store = broker::JobStore::open(dir.path());
+
+  const StoreResult<OperationInfo> op = store->get_operation(bad);
+  CHECK(op.status.code == StoreCode::kCorrupt);
+  CHECK_FALSE(op.value.has_value());
+  CHECK(op.status.message.find("record op/" + bad + " is corrupt (13 bytes)") != std::string::npos);
+  CHECK(op.status.message.find(dir.path()) != std::string::npos);
+  CHECK_THROWS_WITH_AS(store->get_operation(bad).or_throw(), doctest::Contains("is corrupt"), Error);
+  CHECK(store->get_checkpoint(bad).status.code == StoreCode::kCorrupt);
+  const StoreResult<std::string> key = store->find_client_key("k1");
+  CHECK(key.status.code == StoreCode::kCorrupt);
+  CHECK(key.status.message.find(R"("not-an-op-id" is not an operation id)") != std::string::npos);
+  CHECK(store->get_operation(make_op(8, OpState::kPending).op_id).not_found());  // missing stays missing
+  CHECK_FALSE(store->get_operation(make_op(8, OpState::kPending).op_id).or_throw().has_value());
+
+  std::size_t corrupt = 0;
+  const std::vector<OperationInfo> loaded = store->load_operations(&corrupt);  // startup skips, counts
+  REQUIRE(loaded.size() == 1);
+  CHECK(loaded[0].op_id == good.op_id);
+  CHECK(corrupt == 1);
+}
+
+TEST_CASE("job store: a record RocksDB cannot read is an I/O error, not missing") {
+  test::TempDir dir;
+  const std::string id = make_op(9, OpState::kRunning).op_id;
+  {
+    auto store = broker::JobStore::open(dir.path());
+    store->put_operation(make_op(9, OpState::kRunning));
+    store->put_result(id, R"({"total_return":2})");
+    REQUIRE(store->commit(true).ok());
+  }
+  REQUIRE(test::rocksdb_damage_tables(dir.path()) >= 1);
+  auto store = broker::JobStore::open(dir.path());
+  const StoreResult<std::string> res = store->get_result(id);
+  CHECK(res.status.code == StoreCode::kIoError);
+  CHECK(res.status.message.find("reading res/" + id + " failed: Corruption") != std::string::npos);
+  CHECK(store->get_operation(id).status.code == StoreCode::kIoError);
+  CHECK_THROWS_WITH_AS((void)store->load_operations(), doctest::Contains("reading the operations failed"),
+                       Error);
 }

@@ -4,6 +4,8 @@
 // start only after an fsync that began after its batch was written (group commit, see wal_syncer.h).
 // Key layout (one column family): "op/<id>" OperationInfo, "ck/<id>" Checkpoint, "res/<id>" result JSON,
 // "key/<client key>" op id. Values are msgpack (result JSON verbatim).
+// Errors: writes and reads return a StoreStatus / StoreResult that tells a missing record from an I/O error
+// and from a corrupt record (a value that does not decode); nothing here throws after open().
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ktrdr/common/store_status.h"
 #include "ktrdr/proto/codec.h"
 
 namespace ktrdr::broker {
@@ -31,18 +34,20 @@ class JobStore {
   void put_client_key(const std::string& key, const std::string& op_id);
   bool has_staged() const;
   std::size_t staged_bytes() const;
-  // Writes the staged batch (fsync'd WAL when sync). Returns kInternal with RocksDB's message on failure
-  // (the batch is dropped).
-  proto::Status commit(bool sync);
+  // Writes the staged batch (fsync'd WAL when sync). kIoError with RocksDB's message on failure (the batch
+  // is dropped).
+  StoreStatus commit(bool sync);
   // fsyncs the WAL: everything committed so far becomes durable (group commit after commit(false)).
-  proto::Status sync_wal();
+  StoreStatus sync_wal();
 
   // ---- reads (committed data only) ----
-  std::vector<proto::OperationInfo> load_operations() const;  // undecodable rows are skipped and logged
-  std::optional<proto::OperationInfo> get_operation(const std::string& op_id) const;
-  std::optional<proto::Checkpoint> get_checkpoint(const std::string& op_id) const;
-  std::optional<std::string> get_result(const std::string& op_id) const;
-  std::optional<std::string> find_client_key(const std::string& key) const;
+  // Every operation that decodes; corrupt rows are skipped, logged and counted in *corrupt_rows. Throws
+  // ktrdr::Error naming the directory when the scan itself fails (the broker must not start on half a state).
+  std::vector<proto::OperationInfo> load_operations(std::size_t* corrupt_rows = nullptr) const;
+  StoreResult<proto::OperationInfo> get_operation(const std::string& op_id) const;
+  StoreResult<proto::Checkpoint> get_checkpoint(const std::string& op_id) const;
+  StoreResult<std::string> get_result(const std::string& op_id) const;
+  StoreResult<std::string> find_client_key(const std::string& key) const;  // the op id
 
  private:
   struct Impl;

@@ -20,8 +20,8 @@ namespace ktrdr::broker {
 class WalSyncer {
  public:
   struct Done {
-    uint64_t ticket;       // every batch written before request() returned this ticket is now durable...
-    proto::Status status;  // ...unless the fsync failed
+    uint64_t ticket;     // every batch written before request() returned this ticket is now durable...
+    StoreStatus status;  // ...unless the fsync failed
   };
 
   WalSyncer(zmq::context_t& context, JobStore& store);
