@@ -14,6 +14,7 @@
 #include "ktrdr/net/frames.h"
 #include "ktrdr/worker/worker_session.h"
 #include "support/rocksdb_raw.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace ktrdr;
@@ -24,7 +25,7 @@ namespace {
 
 struct Fleet {
   zmq::context_t ctx{1};
-  fs::path dir;
+  test::TempDir dir{"ktrdr-broker-test"};
   std::string tag;
   broker::BrokerOptions opts;
   std::unique_ptr<broker::Broker> broker;
@@ -38,12 +39,11 @@ struct Fleet {
 
   Fleet() {
     tag = fmt::format("{}", std::random_device{}());
-    dir = fs::temp_directory_path() / ("ktrdr_broker_test_" + tag);
     opts.clients_endpoint = "inproc://clients-" + tag;
     opts.workers_endpoint = "inproc://workers-" + tag;
     opts.progress_in_endpoint = "inproc://pin-" + tag;
     opts.progress_out_endpoint = "inproc://pout-" + tag;
-    opts.state_dir = dir.string();
+    opts.state_dir = dir / "state";
     opts.heartbeat_interval_ms = 50;
     start_broker();
   }
@@ -51,8 +51,6 @@ struct Fleet {
     for (auto& w : workers) w->stop = true;
     for (auto& w : workers) w->thread.join();
     stop_broker();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
   }
   void start_broker() {
     broker = std::make_unique<broker::Broker>(ctx, opts);
@@ -209,7 +207,7 @@ TEST_CASE("a request or worker message that fails inside the broker is answered 
   const std::string good = Client(f).start();
   f.stop_broker();
   const std::string bad = "op_backtesting_20240101_000000_0badc0de";
-  test::rocksdb_put_raw(f.dir.string(), "op/" + bad, "\xc1\xc1");
+  test::rocksdb_put_raw(f.opts.state_dir, "op/" + bad, "\xc1\xc1");
   f.start_broker();
   Client c(f);  // a DEALER connected to the old broker's inproc endpoint would block on send
 

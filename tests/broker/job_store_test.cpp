@@ -29,7 +29,7 @@ TEST_CASE("job store: staged writes are invisible until commit, then survive a r
   const OperationInfo a = make_op(1, OpState::kPending);
   const OperationInfo b = make_op(2, OpState::kRunning);
   {
-    auto store = broker::JobStore::open(dir.path());
+    auto store = broker::JobStore::open(dir.str());
     store->put_operation(a);
     store->put_operation(b);
     store->put_client_key("client-key", a.op_id);
@@ -39,7 +39,7 @@ TEST_CASE("job store: staged writes are invisible until commit, then survive a r
     CHECK_FALSE(store->has_staged());
     CHECK(store->get_operation(a.op_id).found());
   }
-  auto store = broker::JobStore::open(dir.path());
+  auto store = broker::JobStore::open(dir.str());
   auto ops = store->load_operations();
   REQUIRE(ops.size() == 2);
   std::sort(ops.begin(), ops.end(), [](auto& x, auto& y) { return x.created_ns < y.created_ns; });
@@ -53,7 +53,7 @@ TEST_CASE("job store: staged writes are invisible until commit, then survive a r
 
 TEST_CASE("job store: checkpoints and results") {
   test::TempDir dir;
-  auto store = broker::JobStore::open(dir.path());
+  auto store = broker::JobStore::open(dir.str());
   const std::string id = make_op(3, OpState::kRunning).op_id;
   store->put_checkpoint(
       Checkpoint{id, 1, 1, 500, CheckpointReason::kPeriodic, std::string("\x00\x01\x02", 3)});
@@ -71,15 +71,15 @@ TEST_CASE("job store: checkpoints and results") {
 
 TEST_CASE("job store: a second open of the same directory fails with a clear error") {
   test::TempDir dir;
-  auto store = broker::JobStore::open(dir.path());
-  CHECK_THROWS_WITH_AS(broker::JobStore::open(dir.path()), doctest::Contains("another broker"), Error);
+  auto store = broker::JobStore::open(dir.str());
+  CHECK_THROWS_WITH_AS(broker::JobStore::open(dir.str()), doctest::Contains("another broker"), Error);
 }
 
 TEST_CASE("wal syncer: one fsync covers every request made before it started and wakes the loop") {
   test::TempDir dir;
   zmq::context_t ctx(1);
   {
-    auto store = broker::JobStore::open(dir.path());
+    auto store = broker::JobStore::open(dir.str());
     broker::WalSyncer syncer(ctx, *store);
     CHECK(syncer.take_done().empty());
     store->put_operation(make_op(1, OpState::kPending));
@@ -103,7 +103,7 @@ TEST_CASE("wal syncer: one fsync covers every request made before it started and
     CHECK(syncer.wait_all(5000).empty());  // nothing left to wait for: returns at once
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
   }
-  auto reopened = broker::JobStore::open(dir.path());
+  auto reopened = broker::JobStore::open(dir.str());
   CHECK(reopened->load_operations().size() == 2);
 }
 
@@ -113,20 +113,20 @@ TEST_CASE(
   const OperationInfo good = make_op(6, OpState::kPending);
   const std::string bad = make_op(7, OpState::kPending).op_id;
   {
-    auto store = broker::JobStore::open(dir.path());
+    auto store = broker::JobStore::open(dir.str());
     store->put_operation(good);
     REQUIRE(store->commit(true).ok());
   }
-  test::rocksdb_put_raw(dir.path(), "op/" + bad, "\xc1 not msgpack");
-  test::rocksdb_put_raw(dir.path(), "ck/" + bad, "\x92\x01\x02");  // msgpack, but an array, not a map
-  test::rocksdb_put_raw(dir.path(), "key/k1", "not-an-op-id");
-  auto store = broker::JobStore::open(dir.path());
+  test::rocksdb_put_raw(dir.str(), "op/" + bad, "\xc1 not msgpack");
+  test::rocksdb_put_raw(dir.str(), "ck/" + bad, "\x92\x01\x02");  // msgpack, but an array, not a map
+  test::rocksdb_put_raw(dir.str(), "key/k1", "not-an-op-id");
+  auto store = broker::JobStore::open(dir.str());
 
   const StoreResult<OperationInfo> op = store->get_operation(bad);
   CHECK(op.status.code == StoreCode::kCorrupt);
   CHECK_FALSE(op.value.has_value());
   CHECK(op.status.message.find("record op/" + bad + " is corrupt (13 bytes)") != std::string::npos);
-  CHECK(op.status.message.find(dir.path()) != std::string::npos);
+  CHECK(op.status.message.find(dir.str()) != std::string::npos);
   CHECK_THROWS_WITH_AS(store->get_operation(bad).or_throw(), doctest::Contains("is corrupt"), Error);
   CHECK(store->get_checkpoint(bad).status.code == StoreCode::kCorrupt);
   const StoreResult<std::string> key = store->find_client_key("k1");
@@ -146,13 +146,13 @@ TEST_CASE("job store: a record RocksDB cannot read is an I/O error, not missing"
   test::TempDir dir;
   const std::string id = make_op(9, OpState::kRunning).op_id;
   {
-    auto store = broker::JobStore::open(dir.path());
+    auto store = broker::JobStore::open(dir.str());
     store->put_operation(make_op(9, OpState::kRunning));
     store->put_result(id, R"({"total_return":2})");
     REQUIRE(store->commit(true).ok());
   }
-  REQUIRE(test::rocksdb_damage_tables(dir.path()) >= 1);
-  auto store = broker::JobStore::open(dir.path());
+  REQUIRE(test::rocksdb_damage_tables(dir.str()) >= 1);
+  auto store = broker::JobStore::open(dir.str());
   const StoreResult<std::string> res = store->get_result(id);
   CHECK(res.status.code == StoreCode::kIoError);
   CHECK(res.status.message.find("reading res/" + id + " failed: Corruption") != std::string::npos);

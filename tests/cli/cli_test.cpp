@@ -39,7 +39,7 @@ TEST_CASE("--version: the project version, then git describe when it is known") 
   }
 }
 
-TEST_CASE("--mode is parsed into a Mode at the command line; a bad word is named with the choices") {
+TEST_CASE("--mode is parsed into a Mode at the command line - a bad word is named with the choices") {
   Mode mode = Mode::kKtrdr;
   po::options_description desc;
   desc.add_options()("mode", cli::mode_value(&mode, Mode::kCorrected), "mode");
@@ -72,7 +72,7 @@ TEST_CASE("trading-cost options fill one TradingCosts, defaults from it") {
   CHECK(defaults == TradingCosts{});
 }
 
-TEST_CASE("daemon options: command line wins over the --config file; bad words and files are named") {
+TEST_CASE("daemon options: command line wins over the --config file - bad words and files are named") {
   test::TempDir dir;
   { std::ofstream(dir / "d.conf") << "port = 7\nname = from-file\n"; }
   int port = 0;

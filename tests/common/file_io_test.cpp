@@ -13,36 +13,14 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using ktrdr::write_file_atomically;
+namespace test = ktrdr::test;
 
 namespace {
-
-// A fresh directory under the system temp dir, removed with its content on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ktrdr-file-io-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<std::string> names_in(const fs::path& dir) {
   std::vector<std::string> names;
@@ -65,28 +43,28 @@ std::string error_of(Fn fn) {
 }  // namespace
 
 TEST_CASE("write_file_atomically: writes the exact bytes and leaves no temporary file") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "result.json";
   const std::string bytes = std::string("{\"a\":1}\n\0binary\xff", 17);
   write_file_atomically(out, bytes);
-  CHECK(read_all(out) == bytes);
+  CHECK(test::read_text(out) == bytes);
   CHECK(fs::file_size(out) == 17);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"result.json"});
 }
 
 TEST_CASE("write_file_atomically: replaces a longer existing file entirely") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "trades.csv";
   write_file_atomically(out, "0123456789 old content that is longer\n");
   write_file_atomically(out, "new\n");
-  CHECK(read_all(out) == "new\n");
+  CHECK(test::read_text(out) == "new\n");
   write_file_atomically(out, "");
   CHECK(fs::file_size(out) == 0);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"trades.csv"});
 }
 
 TEST_CASE("write_file_atomically: the new file has the mode a plain ofstream would give it") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   std::ofstream(dir.path() / "plain") << "x";
   write_file_atomically(dir.path() / "atomic", "x");
   struct stat plain {
@@ -97,16 +75,16 @@ TEST_CASE("write_file_atomically: the new file has the mode a plain ofstream wou
 }
 
 TEST_CASE("write_file_atomically: a relative file name is written in the current directory") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path before = fs::current_path();
   fs::current_path(dir.path());
   write_file_atomically("bare.txt", "here");
   fs::current_path(before);
-  CHECK(read_all(dir.path() / "bare.txt") == "here");
+  CHECK(test::read_text(dir.path() / "bare.txt") == "here");
 }
 
 TEST_CASE("write_file_atomically: a missing directory is an error naming the path and the OS reason") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "no-such-dir" / "result.json";
   CHECK_THROWS_WITH_AS(
       write_file_atomically(out, "x"),
@@ -119,7 +97,7 @@ TEST_CASE("write_file_atomically: a missing directory is an error naming the pat
 }
 
 TEST_CASE("write_file_atomically: a directory in the way fails and is left alone and no temporary remains") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "taken";
   fs::create_directory(out);
   std::ofstream(out / "inside") << "keep";
@@ -132,7 +110,7 @@ TEST_CASE("write_file_atomically: a directory in the way fails and is left alone
   REQUIRE(message.size() > tail.size());
   CHECK(message.substr(message.size() - tail.size()) == tail);
   CHECK(fs::is_directory(out));
-  CHECK(read_all(out / "inside") == "keep");
+  CHECK(test::read_text(out / "inside") == "keep");
   CHECK(names_in(dir.path()) == std::vector<std::string>{"taken"});
 }
 

@@ -158,7 +158,7 @@ TEST_CASE("format v2: the rebuild checks the point count and the saved tracker s
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(in, {}, &off_blob), doctest::Contains("peak"), ktrdr::Error);
 }
 
-TEST_CASE("cadence: the N-bar trigger honours checkpoint_min_gap_seconds; other triggers do not") {
+TEST_CASE("cadence: the N-bar trigger honours checkpoint_min_gap_seconds - other triggers do not") {
   test::Scripted s(3000);
   auto o = every(100);
   CHECK(checkpoints(BacktestEngine(o), s.inputs()).size() == 29);

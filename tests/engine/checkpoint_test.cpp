@@ -63,12 +63,12 @@ void check_resume_identity(const engine::EngineInputs& in, engine::EngineOptions
 }  // namespace
 
 TEST_CASE("resume from every checkpoint of a golden run is bit-identical, ktrdr mode") {
-  const test::GoldenCase g = test::load_golden_case("v1_bench12");
+  const test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   check_resume_identity(g.inputs(), g.options);
 }
 
 TEST_CASE("resume from every checkpoint is bit-identical, corrected mode, bars without features") {
-  test::GoldenCase g = test::load_golden_case("v1_bench12");
+  test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   std::vector<uint8_t> has(g.bars.size(), 1);
   for (size_t i = 0; i < has.size(); i += 37) has[i] = 0;
   auto in = g.inputs();
@@ -80,7 +80,7 @@ TEST_CASE("resume from every checkpoint is bit-identical, corrected mode, bars w
 }
 
 TEST_CASE("time-triggered checkpoints are polled every 1024 bars") {
-  const test::GoldenCase g = test::load_golden_case("v1_bench12");
+  const test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   auto o = g.options;
   o.checkpoint_every_bars = 0;
   o.checkpoint_every_seconds = 1e-9;
@@ -92,7 +92,7 @@ TEST_CASE("time-triggered checkpoints are polled every 1024 bars") {
 }
 
 TEST_CASE("cancellation: immediate, from a hook, resumable to the same result") {
-  const test::GoldenCase g = test::load_golden_case("v1_bench12");
+  const test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   const BacktestEngine eng(g.options);
   const EngineOutcome full = eng.run(g.inputs());
 

@@ -6,6 +6,7 @@
 #include "../../core/src/metrics/numpy_stats.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/metrics/performance_metrics.h"
+#include "support/near.h"
 
 using namespace ktrdr;
 using decision::PositionSide;
@@ -33,8 +34,8 @@ PerformanceTracker curve(std::initializer_list<double> values, int64_t step = kH
   return tr;
 }
 
-bool near(double a, double b) {
-  return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b));
+test::Closeness near(double a, double b) {
+  return test::near(a, b, 1e-12, 1e-12);
 }
 
 }  // namespace
@@ -96,7 +97,7 @@ TEST_CASE("the 22 metrics on a hand-computed curve") {
   CHECK(near(c.recovery_factor, 20.0 / 11.0));
 }
 
-TEST_CASE("sortino uses the population std of the negative returns; without dates years = points/(252*6.5)") {
+TEST_CASE("sortino uses the population std of the negative returns - without dates years = points/(252*6.5)") {
   const PerformanceTracker tr = curve({100.0, 95.0, 97.0, 90.0, 99.0});
   metrics::MetricsInput in;
   in.tracker = &tr.state();

@@ -6,6 +6,7 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/position/position_manager.h"
+#include "support/near.h"
 
 using namespace ktrdr;
 using decision::PositionSide;
@@ -28,9 +29,9 @@ PositionManager make(Mode mode) {
   return PositionManager(c);
 }
 
-// "to the cent" with room only for the last bits of the double arithmetic
-bool money(double got, double want) {
-  return std::abs(got - want) < 1e-7;
+// "to the cent" with room only for the last bits of the double arithmetic; prints both values on failure
+test::Closeness money(double got, double want) {
+  return test::near_abs(got, want, 1e-7);
 }
 
 }  // namespace
@@ -149,7 +150,7 @@ TEST_CASE("position fraction is configurable") {
   CHECK_THROWS_AS(PositionManager{c}, ktrdr::Error);
 }
 
-TEST_CASE("MFE/MAE track closes only; force close is forced, with slippage and fee") {
+TEST_CASE("MFE/MAE track closes only - force close is forced, with slippage and fee") {
   PositionManager pm = make(Mode::kKtrdr);
   pm.execute(Signal::kSell, 2.0, kT0, 0.9);
   const double e = 2.0 * (1 - 0.0005);

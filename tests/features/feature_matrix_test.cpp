@@ -75,7 +75,7 @@ BarSeries random_walk(size_t n, int64_t step_ns, uint64_t seed, int64_t first_ns
 }
 
 void check_golden(const std::string& name, Mode mode) {
-  const test::GoldenCase g = test::load_golden_case(name);
+  const test::GoldenFeatureCase g = test::load_golden_feature_case(name);
   const auto& info = g.bundle;
   const auto& data = g.data;
   features::FeatureOptions opt;

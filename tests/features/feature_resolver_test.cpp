@@ -16,7 +16,7 @@ TEST_CASE("resolve_features gives exactly the 7 names of the reference example (
   CHECK(features::resolve_features(cfg) == expected);
 }
 
-TEST_CASE("resolve_features: 'all' follows the timeframe list order; raw refs are kept literally") {
+TEST_CASE("resolve_features: 'all' follows the timeframe list order - raw refs are kept literally") {
   config::StrategyConfig cfg = config::parse_strategy_yaml(test::kDemoStrategy, "demo.yaml");
   cfg.timeframes = {"4h", "1h"};
   cfg.nn_inputs[2].timeframes = {"4h", "1h"};

@@ -78,7 +78,7 @@ TEST_CASE("trapezoidal: x <= a || x >= d first, flat top inclusive") {
   CHECK(g.evaluate(5) == 1.0);
 }
 
-TEST_CASE("gaussian: z = (x - mu) / sigma; exp(-0.5 * z * z)") {
+TEST_CASE("gaussian: z = (x - mu) / sigma - exp(-0.5 * z * z)") {
   const MembershipFunction f(MembershipType::kGaussian, {50, 10});
   CHECK(f.evaluate(50) == 1.0);
   const double z = (63.7 - 50) / 10.0;

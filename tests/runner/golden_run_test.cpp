@@ -11,20 +11,16 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/runner/backtest_runner.h"
+#include "support/golden_case.h"
+#include "support/near.h"
 
 using nlohmann::json;
 using namespace ktrdr;
 
 namespace {
 
-json load_json(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  return json::parse(in);
-}
-
-bool close_enough(double got, double want) {
-  return std::fabs(got - want) <= 1e-9 + 1e-9 * std::max(std::fabs(got), std::fabs(want));
+test::Closeness close_enough(double got, double want) {
+  return test::near(got, want, 1e-9, 1e-9);
 }
 
 int64_t ts(const json& v) {
@@ -32,21 +28,18 @@ int64_t ts(const json& v) {
 }
 
 void check_case(const std::string& name) {
-  const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-  const json c = load_json(dir + "/case.json");
-  const json expected = load_json(dir + "/expected.json");
+  const test::GoldenCase g = test::load_golden_case(name);
+  const json expected = g.expected();
 
   runner::BacktestRequest req;
-  req.model_dir = dir + "/model";
-  req.data_dir = dir + "/data";
-  req.symbol = c["symbol"];
-  req.timeframe = c["timeframe"];
-  req.start_date = c["start_date"];
-  req.end_date = c["end_date"];
-  req.costs.initial_capital = c["initial_capital"];
-  req.costs.commission = c["commission"];
-  req.costs.slippage = c["slippage"];
-  req.mode = Mode::kKtrdr;
+  req.model_dir = g.model_dir();
+  req.data_dir = g.data_dir();
+  req.symbol = g.symbol;
+  req.timeframe = g.timeframe;
+  req.start_date = g.start_date;
+  req.end_date = g.end_date;
+  req.costs = g.costs;
+  req.mode = g.mode;
   const runner::RunOutcome out = runner::run_backtest(req);
   REQUIRE(out.status == runner::RunOutcome::Status::kCompleted);
   const json got = json::parse(out.result_json);

@@ -18,6 +18,7 @@ class TempDir {
     std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
     path_ = tmpl;
+    str_ = tmpl;
   }
   ~TempDir() {
     if (std::getenv("KTRDR_KEEP_TEST_DIRS") != nullptr) return;
@@ -27,11 +28,13 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+  const std::filesystem::path& path() const { return path_; }
+  const std::string& str() const { return str_; }
+  std::string operator/(const std::string& name) const { return str_ + "/" + name; }
 
  private:
-  std::string path_;
+  std::filesystem::path path_;
+  std::string str_;
 };
 
 }  // namespace ktrdr::test

@@ -22,7 +22,7 @@ TEST_CASE("checkpoint store keeps the latest 2 per operation and deletes on succ
   const std::string id = op_id(4);
   const std::string other = op_id(5);
   {
-    auto store = worker::CheckpointStore::open(dir.path());
+    auto store = worker::CheckpointStore::open(dir.str());
     for (uint64_t bar : {100u, 200u, 300u, 400u})
       REQUIRE(
           store->put(Checkpoint{id, 1, 0, bar, CheckpointReason::kPeriodic, fmt::format("s{}", bar)}).ok());
@@ -30,7 +30,7 @@ TEST_CASE("checkpoint store keeps the latest 2 per operation and deletes on succ
     CHECK(store->count(id) == 2);
     CHECK(store->count(other) == 1);
   }
-  auto store = worker::CheckpointStore::open(dir.path());
+  auto store = worker::CheckpointStore::open(dir.str());
   auto latest = store->latest(id);
   REQUIRE(latest.found());
   CHECK(latest.value->bar_index == 400);
@@ -46,20 +46,20 @@ TEST_CASE("checkpoint store: a corrupt record is reported as corrupt, an older g
   const std::string id = op_id(6);
   const std::string key200 = fmt::format("ck/{}/{:020d}", id, 200);
   {
-    auto store = worker::CheckpointStore::open(dir.path());
+    auto store = worker::CheckpointStore::open(dir.str());
     REQUIRE(store->put(Checkpoint{id, 1, 0, 100, CheckpointReason::kPeriodic, "s100"}).ok());
   }
-  test::rocksdb_put_raw(dir.path(), key200, "garbage");  // newer than bar 100, does not decode
+  test::rocksdb_put_raw(dir.str(), key200, "garbage");  // newer than bar 100, does not decode
   {
-    auto store = worker::CheckpointStore::open(dir.path());
+    auto store = worker::CheckpointStore::open(dir.str());
     const StoreResult<Checkpoint> r = store->latest(id);
     REQUIRE(r.found());  // the newest decodable one
     CHECK(r.value->bar_index == 100);
     CHECK(r.value->blob == "s100");
     CHECK(store->remove_all(id).ok());
   }
-  test::rocksdb_put_raw(dir.path(), key200, "garbage");  // now the only one
-  auto store = worker::CheckpointStore::open(dir.path());
+  test::rocksdb_put_raw(dir.str(), key200, "garbage");  // now the only one
+  auto store = worker::CheckpointStore::open(dir.str());
   const StoreResult<Checkpoint> r = store->latest(id);
   CHECK(r.status.code == StoreCode::kCorrupt);
   CHECK_FALSE(r.value.has_value());
@@ -70,11 +70,11 @@ TEST_CASE("checkpoint store: a checkpoint RocksDB cannot read is an I/O error, n
   test::TempDir dir;
   const std::string id = op_id(7);
   {
-    auto store = worker::CheckpointStore::open(dir.path());
+    auto store = worker::CheckpointStore::open(dir.str());
     REQUIRE(store->put(Checkpoint{id, 1, 0, 300, CheckpointReason::kShutdown, std::string(200, 'x')}).ok());
   }
-  REQUIRE(test::rocksdb_damage_tables(dir.path()) >= 1);
-  auto store = worker::CheckpointStore::open(dir.path());
+  REQUIRE(test::rocksdb_damage_tables(dir.str()) >= 1);
+  auto store = worker::CheckpointStore::open(dir.str());
   const StoreResult<Checkpoint> r = store->latest(id);
   CHECK(r.status.code == StoreCode::kIoError);
   CHECK(r.status.message.find("Corruption") != std::string::npos);

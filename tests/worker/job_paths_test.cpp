@@ -2,31 +2,26 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <random>
 
 #include "ktrdr/worker/job_paths.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace ktrdr;
 
 namespace {
 struct Models {
+  test::TempDir base{"ktrdr-paths"};
   fs::path root, outside;
   Models() {
-    const fs::path base =
-        fs::temp_directory_path() / fmt::format("ktrdr_paths_{}_{}", ::getpid(), std::random_device{}());
-    root = base / "models";
-    outside = base / "secret";
+    root = base.path() / "models";
+    outside = base.path() / "secret";
     for (const char* d :
          {"trend/1h_v1", "trend/1h_v2", "trend/1h_v10", "trend/4h_latest", "trend/4h_v3", "solo/1d_v1"}) {
       fs::create_directories(root / d);
     }
     fs::create_directories(outside);
     fs::create_directory_symlink(outside, root / "trend" / "5m_latest");
-  }
-  ~Models() {
-    std::error_code ec;
-    fs::remove_all(root.parent_path(), ec);
   }
 };
 proto::JobSpec spec(std::string model, std::string strategy = {}, std::string tf = {}, uint32_t version = 0) {

@@ -1,6 +1,7 @@
-// RAII child processes for the fleet tests: fork/exec a real binary with its stdout/stderr sent to files,
-// wait with a deadline, kill in the destructor. POSIX only (Linux: the child also gets SIGKILL when the test
-// process dies, so a crashed test leaves no daemon behind).
+// The one process harness of the tests (fleet, ops): RAII child processes that fork/exec a real binary
+// with its stdout/stderr sent to files, wait with a deadline, and are killed in the destructor; run_command
+// for a command run to completion; eventually() for polling. POSIX only (Linux: the child also gets SIGKILL
+// when the test process dies, so a crashed test leaves no daemon behind).
 #pragma once
 
 #include <fcntl.h>
@@ -22,21 +23,36 @@
 #include <utility>
 #include <vector>
 
+#include "support/files.h"
+
 namespace ktrdr::test {
+
+// The file's text, "" when it cannot be read (a child that never wrote anything).
+inline std::string read_text_or_empty(const std::string& path) {
+  try {
+    return read_text(path);
+  } catch (const std::runtime_error&) {
+    return {};
+  }
+}
+
+// Polls `pred` every 20 ms until it holds (true) or `timeout` passes (false).
+template <typename Pred>
+bool eventually(std::chrono::milliseconds timeout, Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
 
 struct ProcessOptions {
   std::string stdout_path = "/dev/null";  // file the child's stdout is written to (truncated)
-  std::string stderr_path = "/dev/null";
+  std::string stderr_path = "/dev/null";  // == stdout_path: both streams go to that one file, in order
   std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) the inherited env
   std::vector<std::string> unset_env;                    // removed from the inherited env
 };
-
-inline std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class Process {
  public:
@@ -65,7 +81,11 @@ class Process {
     envp.push_back(nullptr);
 
     const int out_fd = ::open(options_.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int err_fd = ::open(options_.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int err_fd =
+        options_.stderr_path == options_.stdout_path
+            ? ::dup(out_fd)
+            : ::open(options_.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (err_fd >= 0) ::fcntl(err_fd, F_SETFD, FD_CLOEXEC);
     if (out_fd < 0 || err_fd < 0) {
       if (out_fd >= 0) ::close(out_fd);
       if (err_fd >= 0) ::close(err_fd);
@@ -153,8 +173,8 @@ class Process {
     if (!wait_for(grace)) kill_and_reap();
   }
 
-  std::string stdout_text() const { return read_text_file(options_.stdout_path); }
-  std::string stderr_text() const { return read_text_file(options_.stderr_path); }
+  std::string stdout_text() const { return read_text_or_empty(options_.stdout_path); }
+  std::string stderr_text() const { return read_text_or_empty(options_.stderr_path); }
 
  private:
   std::string exe_;
@@ -162,6 +182,18 @@ class Process {
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// `argv[0]` with arguments `argv[1..]`, stdout and stderr both into `log_file` (a daemon under test).
+inline Process logged_process(std::vector<std::string> argv, const std::string& log_file,
+                              std::vector<std::pair<std::string, std::string>> env = {}) {
+  ProcessOptions options;
+  options.stdout_path = log_file;
+  options.stderr_path = log_file;
+  options.env = std::move(env);
+  std::string exe = std::move(argv.front());
+  argv.erase(argv.begin());
+  return Process(std::move(exe), std::move(argv), std::move(options));
+}
 
 // A finished command: exit code (-1 = killed at the deadline), stdout and stderr.
 struct CommandResult {
