@@ -97,7 +97,8 @@ TEST_CASE("the 22 metrics on a hand-computed curve") {
   CHECK(near(c.recovery_factor, 20.0 / 11.0));
 }
 
-TEST_CASE("sortino uses the population std of the negative returns - without dates years = points/(252*6.5)") {
+TEST_CASE(
+    "sortino uses the population std of the negative returns - without dates years = points/(252*6.5)") {
   const PerformanceTracker tr = curve({100.0, 95.0, 97.0, 90.0, 99.0});
   metrics::MetricsInput in;
   in.tracker = &tr.state();
