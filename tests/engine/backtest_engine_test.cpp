@@ -1,4 +1,4 @@
-// The bar loop (reference §8, §14 test_engine_rewrite / test_next_bar_execution) on scripted outputs.
+// The bar loop (docs/reference.md §8, §14 test_engine_rewrite / test_next_bar_execution) on scripted outputs.
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Decision function rules (reference §6, §14 test_decision_function*.py).
+// Decision function rules (docs/reference.md §6, §14 test_decision_function*.py).
 #include <doctest/doctest.h>
 
 #include <cmath>

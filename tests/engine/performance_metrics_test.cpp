@@ -1,4 +1,4 @@
-// Tracker and metrics on hand-computed curves (reference §9; DECISIONS.md extended block).
+// Tracker and metrics on hand-computed curves (docs/reference.md §9; docs/decisions.md extended block).
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,5 @@
-// Position manager: the reference §7 worked example to the cent (long and short), both accounting modes.
+// Position manager: the docs/reference.md §7 worked example to the cent (long and short), both accounting
+// modes.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -36,7 +37,7 @@ test::Closeness money(double got, double want) {
 
 }  // namespace
 
-TEST_CASE("worked example, long, ktrdr mode: every figure of reference §7") {
+TEST_CASE("worked example, long, ktrdr mode: every figure of docs/reference.md §7") {
   PositionManager pm = make(Mode::kKtrdr);
   CHECK(pm.calculate_quantity(1.1) == 22704);
   const auto entry = pm.execute(Signal::kBuy, 1.1, kT0, 0.7);

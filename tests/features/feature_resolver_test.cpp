@@ -1,4 +1,4 @@
-// Feature resolution (reference §2.1) and alignment-mode names.
+// Feature resolution (docs/reference.md §2.1) and alignment-mode names.
 #include <doctest/doctest.h>
 
 #include "ktrdr/common/error.h"
@@ -8,7 +8,7 @@
 
 using namespace ktrdr;
 
-TEST_CASE("resolve_features gives exactly the 7 names of the reference example (§1.6)") {
+TEST_CASE("resolve_features gives exactly the 7 names of the reference example (docs/reference.md §1.6)") {
   const auto cfg = config::parse_strategy_yaml(test::kDemoStrategy, "demo.yaml");
   const std::vector<std::string> expected{
       "1h_rsi_zone_oversold", "1h_rsi_zone_overbought", "4h_rsi_zone_oversold", "4h_rsi_zone_overbought",

@@ -1,4 +1,4 @@
-// Model directories (reference §5.1-5.3): metadata_v3.json + config.json + features.json.
+// Model directories (docs/reference.md §5.1-5.3): metadata_v3.json + config.json + features.json.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>

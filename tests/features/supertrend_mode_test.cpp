@@ -1,4 +1,4 @@
-// The reference's broken supertrend (trend all NaN) is reproduced only in ktrdr mode (DECISIONS.md); the
+// The reference's broken supertrend (trend all NaN) is reproduced only in ktrdr mode (docs/decisions.md); the
 // corrected mode computes it properly. compute_features must pass the mode down to the indicator.
 #include <doctest/doctest.h>
 

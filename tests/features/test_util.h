@@ -1,5 +1,5 @@
-// Helpers for the feature tests: the §1.6 example strategy, CSV reading (temp dirs and files:
-// tests/support/).
+// Helpers for the feature tests: the docs/reference.md §1.6 example strategy, CSV reading (temp dirs and
+// files: tests/support/).
 #pragma once
 
 #include <cmath>
@@ -16,7 +16,7 @@
 
 namespace ktrdr::test {
 
-// Reference §1.6, verbatim.
+// docs/reference.md §1.6, verbatim.
 inline const char* kDemoStrategy = R"(name: demo_rsi_adx
 version: "3.0"
 training_data:

@@ -1,4 +1,4 @@
-// Fuzzy membership functions, reference §4 scalar path (every edge case listed there).
+// Fuzzy membership functions, docs/reference.md §4 scalar path (every edge case listed there).
 #include <doctest/doctest.h>
 
 #include <cmath>

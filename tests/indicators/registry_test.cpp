@@ -1,4 +1,5 @@
-// Registry: names and aliases (§1.3), output names and primaries (§2.2), parameter validation messages.
+// Registry: names and aliases (docs/reference.md §1.3), output names and primaries (§2.2), parameter
+// validation messages.
 #include <doctest/doctest.h>
 
 #include "indicator_test_util.h"

@@ -53,7 +53,8 @@ void check_directory(const fs::path& dir, const fs::path& meta_path) {
                 "model.pt)",
                 meta_path.string());
   for (const char* name : {"ensemble.yaml", "ensemble.yml", "ensemble.json", "ensemble_config.yaml"}) {
-    KTRDR_REQUIRE(!fs::exists(dir / name), "{}: ensemble models are not supported (reference appendix A)",
+    KTRDR_REQUIRE(!fs::exists(dir / name),
+                  "{}: ensemble models are not supported (docs/reference.md appendix A)",
                   (dir / name).string());
   }
 }
@@ -67,7 +68,7 @@ void refuse_unsupported_metadata(const YAML::Node& meta, const Where& wm) {
   }
   for (const char* key : {"ensemble", "ensemble_config", "regime_router"}) {
     if (non_empty(child(meta, key)))
-      fail(wm / key, "ensemble models are not supported (reference appendix A)");
+      fail(wm / key, "ensemble models are not supported (docs/reference.md appendix A)");
   }
 }
 
@@ -114,7 +115,8 @@ void read_metadata_fields(const YAML::Node& meta, const Where& wm, ModelBundleIn
   }
 }
 
-// The strategy rebuilt from the metadata (§5.2): symbols, timeframes, indicators, fuzzy sets, inputs.
+// The strategy rebuilt from the metadata (docs/reference.md §5.2): symbols, timeframes, indicators, fuzzy
+// sets, inputs.
 void reconstruct_strategy(const YAML::Node& meta, const Where& wm, const ModelBundleInfo& info,
                           StrategyConfig& s) {
   s.name = info.strategy_name;
@@ -141,10 +143,11 @@ void read_config(const fs::path& config_path, StrategyConfig& s) {
   }
   const Where wc{config_path.string(), ""};
   if (non_empty(child(config, "context_data"))) {
-    fail(wc / "context_data", "models trained with external context data are not supported yet (appendix B)");
+    fail(wc / "context_data",
+         "models trained with external context data are not supported yet (docs/reference.md appendix B)");
   }
   if (non_empty(child(config, "ensemble")))
-    fail(wc / "ensemble", "ensemble models are not supported (appendix A)");
+    fail(wc / "ensemble", "ensemble models are not supported (docs/reference.md appendix A)");
   if (has(config, "description") && child(config, "description").IsScalar()) {
     s.description = child(config, "description").Scalar();
   }
@@ -185,7 +188,7 @@ int read_input_size(const fs::path& features_path, const ModelBundleInfo& info, 
   return input_size;
 }
 
-// Outputs (§5.3): regression -> 1; explicit num_classes; else by output_type.
+// Outputs (docs/reference.md §5.3): regression -> 1; explicit num_classes; else by output_type.
 int output_count(const ModelBundleInfo& info) {
   const StrategyConfig& s = info.strategy;
   if (s.model.output_format == OutputFormat::kRegression || info.output_type == "regression") return 1;

@@ -108,7 +108,8 @@ void parse_indicators(const YAML::Node& node, const Where& where, StrategyConfig
     for (auto p = def.begin(); p != def.end(); ++p) {
       const std::string key = p->first.Scalar();
       if (key == "type") continue;
-      if (key == "data_source") {  // routes the indicator to external context data (appendix B)
+      if (key ==
+          "data_source") {  // routes the indicator to external context data (docs/reference.md appendix B)
         cfg.has_context_data = true;
         continue;
       }
@@ -252,7 +253,7 @@ ModelArchitecture parse_model(const YAML::Node& node, const Where& where,
       fail(where / "type", "unknown model type '" + t + "' (have: mlp, lstm, gru)");
     }
   }
-  if (has(node, "output_format")) {  // injected by training for regression models (§1.5)
+  if (has(node, "output_format")) {  // injected by training for regression models (docs/reference.md §1.5)
     const std::string f = as_string(child(node, "output_format"), where / "output_format");
     if (f == "regression") m.output_format = OutputFormat::kRegression;
   }

@@ -1,7 +1,7 @@
 // The bar loop (backtest_engine.h). EngineRun holds one run's state; its step() is the per-bar rules of
-// reference §8 in one screen, and what happens around the loop stands beside it: resuming from a checkpoint
-// (resume), the progress snapshot (snapshot), the checkpoint schedule (CheckpointSchedule), what happens
-// between two bars (between_bars) and the end of the run (finish).
+// docs/reference.md §8 in one screen, and what happens around the loop stands beside it: resuming from a
+// checkpoint (resume), the progress snapshot (snapshot), the checkpoint schedule (CheckpointSchedule), what
+// happens between two bars (between_bars) and the end of the run (finish).
 #include "ktrdr/engine/backtest_engine.h"
 
 #include <chrono>
@@ -144,7 +144,7 @@ class EngineRun {
   }
 
  private:
-  // The per-bar rules (reference §8).
+  // The per-bar rules (docs/reference.md §8).
   void step(uint64_t idx) {
     const int64_t ts = bars_.ts_ns[idx];
     const double close = bars_.close[idx];

@@ -122,7 +122,7 @@ const indicators::IndicatorResult& ColumnSource::indicator(const std::string& tf
   std::vector<std::string> found;
   indicators::IndicatorResult r;
   try {
-    // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (DECISIONS.md).
+    // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (docs/decisions.md).
     indicators::ComputeOptions compute;
     compute.strict = options_.strict;
     compute.ktrdr_compat = options_.mode == Mode::kKtrdr;

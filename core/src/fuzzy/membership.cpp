@@ -1,4 +1,4 @@
-// Membership functions, reference §4 scalar path.
+// Membership functions, docs/reference.md §4 scalar path.
 #include "ktrdr/fuzzy/membership.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
-// Multi-timeframe alignment (reference §2.4, DECISIONS.md): putting another timeframe's feature column onto
-// the base timeframe's bars. Exposed separately from compute_features so it can be tested on hand-made
-// series.
+// Multi-timeframe alignment (docs/reference.md §2.4, docs/decisions.md): putting another timeframe's feature
+// column onto the base timeframe's bars. Exposed separately from compute_features so it can be tested on
+// hand-made series.
 #pragma once
 
 #include <cstdint>
@@ -30,9 +30,9 @@ std::vector<double> align_column(const std::vector<double>& values, const std::v
 // The reference's fill for an aligned frame: bfill, ffill, then 0.0 for what is left.
 void fill_backward_forward_zero(std::vector<double>& values);
 
-// Raw-feature normalisation (§2.3) in place. minmax: (x - min) / (max - min), the whole column 0.0 when
-// max == min; zscore: (x - mean) / std, the whole column 0.0 when std == 0; "none" or anything else:
-// unchanged. Returns false when the method is not minmax/zscore/none (the caller warns).
+// Raw-feature normalisation (docs/reference.md §2.3) in place. minmax: (x - min) / (max - min), the whole
+// column 0.0 when max == min; zscore: (x - mean) / std, the whole column 0.0 when std == 0; "none" or
+// anything else: unchanged. Returns false when the method is not minmax/zscore/none (the caller warns).
 bool normalize_column(std::vector<double>& values, const config::NormalizationParams& params);
 
 }  // namespace ktrdr::features

@@ -1,4 +1,4 @@
-// Feature resolution (reference §2.1) and the feature matrix (§2.2-2.4).
+// Feature resolution (docs/reference.md §2.1) and the feature matrix (§2.2-2.4).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 namespace ktrdr::features {
 
-// resolved feature names of a strategy in YAML order (§2.1), e.g. "1h_rsi_zone_oversold",
+// resolved feature names of a strategy in YAML order (docs/reference.md §2.1), e.g. "1h_rsi_zone_oversold",
 // "1h_adx_14.adx_raw".
 std::vector<std::string> resolve_features(const config::StrategyConfig& strategy);
 

@@ -1,4 +1,4 @@
-// Fuzzy membership functions of reference §4 (scalar-path semantics; NaN in -> NaN out).
+// Fuzzy membership functions of docs/reference.md §4 (scalar-path semantics; NaN in -> NaN out).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// The 22 reference metrics (reference §9) and the `extended` block (DECISIONS.md "Metrics").
+// The 22 reference metrics (docs/reference.md §9) and the `extended` block (docs/decisions.md "Metrics").
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Cash, the single open position, sizing, fills and closed trades (reference §7), in either accounting mode.
+// Cash, the single open position, sizing, fills and closed trades (docs/reference.md §7), in either
+// accounting mode.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,8 @@
 // MDP) with msgpack bodies and Paranoid Pirate heartbeating. Broker, worker and client include this header;
 // none declares its own frames. Encode/decode with validation: ktrdr/proto/codec.h. Prose: docs/protocol.md.
 //
+// (The frame diagram is laid out by hand: clang-format leaves it alone.)
+// clang-format off
 // ---------------------------------------------------------------------------------------------------------
 // Frame order (what the sending DEALER writes; a ROUTER sees its peer's routing id prepended)
 //
@@ -11,9 +13,8 @@
 //     F2  "1"                     protocol version, ASCII decimal (kProtocolVersion)
 //     F3  <1 byte>                Command: kStart | kResume | kStatus | kList | kCancel | kResults
 //     F4  "<request id>"          ASCII decimal uint64 chosen by the client, echoed in the reply
-//     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest | CancelRequest
-//     |
-//                                 ResultsRequest
+//     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest |
+//                                 CancelRequest | ResultsRequest
 //   broker -> client
 //     [routing id] "" "KTC" "1" <kReply> "<request id>" <msgpack Reply>
 //
@@ -31,8 +32,8 @@
 //     F0  "<op id>"               topic: subscribe to "" for everything, or to one operation id
 //     F1  "KTP"                   kProgressSignature
 //     F2  "1"                     protocol version
-//     F3  <1 byte>                kProgress (body Progress) | kOpEvent (body OpEvent, published by the
-//     broker) F4  <msgpack map>
+//     F3  <1 byte>                kProgress (body Progress) | kOpEvent (body OpEvent, from the broker)
+//     F4  <msgpack map>           the body
 //
 // Any message with a wrong signature, unknown version, unknown command, wrong frame count, oversized frame or
 // undecodable body is answered with a Reply{code != kOk} (clients, when the request id can be read) or
@@ -42,6 +43,7 @@
 // their text ("ktrdr", "periodic", ...: they were strings before they were enums, and stored operations and
 // older peers keep decoding); an unknown text is a kBadRequest naming the value.
 // ---------------------------------------------------------------------------------------------------------
+// clang-format on
 #pragma once
 
 #include <cstdint>

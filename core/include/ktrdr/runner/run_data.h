@@ -1,5 +1,5 @@
-// Loading the OHLCV a backtest needs (reference §8 "Data loading"): one timeframe filtered to the requested
-// range, or every timeframe of a multi-timeframe strategy rescoped to their common window.
+// Loading the OHLCV a backtest needs (docs/reference.md §8 "Data loading"): one timeframe filtered to the
+// requested range, or every timeframe of a multi-timeframe strategy rescoped to their common window.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,8 @@ struct RunData {
 };
 
 // symbol/timeframe "" take the model's defaults. Throws ktrdr::Error with what to fix.
-RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& data_dir, const std::string& symbol,
-                      const std::string& timeframe, const std::string& start_date, const std::string& end_date);
+RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& data_dir,
+                      const std::string& symbol, const std::string& timeframe, const std::string& start_date,
+                      const std::string& end_date);
 
 }  // namespace ktrdr::runner
