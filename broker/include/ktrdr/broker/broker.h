@@ -1,6 +1,8 @@
 // The fleet broker (Majordomo + Paranoid Pirate): a ROUTER for clients, a ROUTER for workers, a RocksDB job
 // store, LRU dispatch, heartbeats, re-queue from the latest checkpoint, and an XSUB/XPUB progress proxy.
-// Used by ktrdr-broker (broker/main.cpp), the bench and the tests (over inproc://).
+// Used by ktrdr-broker (broker/main.cpp), the bench and the tests (over inproc://). Inside: the loop and
+// dispatch in broker/src/broker.cpp, client requests in broker_clients.cpp, worker messages in
+// broker_workers.cpp (state shared through broker_impl.h).
 #pragma once
 
 #include <atomic>

@@ -2,8 +2,8 @@
 // (Paranoid Pirate), a progress PUB, and one job at a time on a long-lived job thread. The job thread talks
 // to the socket loop over an inproc:// PAIR (through JobContext), so the loop keeps heartbeating while a job
 // runs; thread and PAIR live as long as the session, so starting a job costs one hand-over, not a thread.
-// What a job does is a JobFunction: ktrdr-worker runs backtests (daemon/backtest_job.cpp), the bench and the
-// tests run no-op jobs.
+// What a job does is a JobFunction: ktrdr-worker runs backtests (daemon/src/backtest_job.cpp), the bench and
+// the tests run no-op jobs.
 #pragma once
 
 #include <atomic>
