@@ -13,56 +13,15 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
+#include "scratch_dir.h"
 
 namespace fs = std::filesystem;
 using ktrdr::write_file_atomically;
 
-namespace {
-
-// A fresh directory under the system temp dir, removed with its content on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ktrdr-file-io-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// The ktrdr::Error text `fn` throws ("" when it throws nothing).
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const ktrdr::Error& e) {
-    return e.what();
-  }
-  return {};
-}
-
-}  // namespace
+using ktrdr::test::error_of;
+using ktrdr::test::names_in;
+using ktrdr::test::read_all;
+using ktrdr::test::ScratchDir;
 
 TEST_CASE("write_file_atomically: writes the exact bytes and leaves no temporary file") {
   ScratchDir dir;

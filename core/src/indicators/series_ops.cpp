@@ -4,8 +4,6 @@
 
 #include "ktrdr/indicators/streaming_ops.h"
 
-#include <sys/mman.h>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -51,20 +49,6 @@ Column rolling_extreme(std::span<const double> x, size_t window, size_t min_peri
 }
 
 }  // namespace
-
-void advise_huge_pages(const void* p, size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (bytes < 2 * kHuge) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  // Advisory only: failure (no THP support) changes nothing.
-  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
 
 Column new_column(size_t n, double fill) {
   Column c;
