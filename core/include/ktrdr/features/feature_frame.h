@@ -10,6 +10,10 @@
 #include "ktrdr/config/strategy_config.h"
 #include "ktrdr/data/bar_series.h"
 
+namespace ktrdr {
+class ThreadPool;
+}
+
 namespace ktrdr::features {
 
 // ktrdr: as-of alignment on bar-open stamps with the reference's back-fill (§2.4).
@@ -51,6 +55,9 @@ struct FeatureOptions {
   AlignmentMode mode = AlignmentMode::kKtrdr;
   bool include_indicators = false;
   bool strict = false;  // unknown indicator parameters are errors
+  // Threads for the indicators (one per indicator) and the matrix's fuzzy blocks (ranges of rows). Each
+  // column is computed by the same code on one thread, so values, warnings and errors do not depend on it.
+  ThreadPool* pool = nullptr;
 };
 
 // Computes every feature of `strategy` on `data` (timeframe -> bars; bars already date-filtered),
