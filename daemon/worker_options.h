@@ -18,6 +18,10 @@ struct JobSettings {
   // every-10000-bars checkpoint (synced to RocksDB and sent to the broker) costs far more than the bars it
   // saves (+420-560 % on a 1 M-bar run at gap 0). See engine::EngineOptions.
   double checkpoint_min_gap_seconds = 1.0;
+  // Threads per backtest (1: a host runs many workers; raise it for a worker that has the machine alone).
+  unsigned threads = 1;
+  // Parsed-data cache of this worker ("" = none); the default is <state-dir>/bar-cache.
+  std::string bar_cache_dir;
 };
 
 struct CommandLine {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "machine_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
 #include "ktrdr/common/log.h"
@@ -76,6 +77,8 @@ int run_command(int argc, char** argv) {
       ("trades-csv", po::value(&trades_csv), "write the closed trades as CSV here")                     //
       ("equity-csv", po::value(&equity_csv), "write the equity curve as CSV here")                      //
       ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary");
+  MachineOptions machine;
+  machine.add_to(desc);
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -84,10 +87,17 @@ int run_command(int argc, char** argv) {
       return 0;
     }
     po::notify(vm);
+    machine.validate();
   } catch (const po::error& e) {
     log::error("run: {} (ktrdr-backtest run --help)", e.what());
     return 2;
+  } catch (const Error& e) {
+    log::error("run: {} (ktrdr-backtest run --help)", e.what());
+    return 2;
   }
+  const std::unique_ptr<BarCache> cache = machine.make_cache();
+  req.threads = machine.threads;
+  req.bar_cache = cache.get();
 
   ProgressBar bar;
   runner::RunHooks hooks;
