@@ -24,6 +24,7 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/thread_pool.h"
 #include "ktrdr/config/model_bundle.h"
+#include "ktrdr/decision/decision_function.h"
 #include "ktrdr/model/model.h"
 
 namespace {
@@ -70,6 +71,29 @@ Compared compare(const std::vector<float>& a, const std::vector<float>& b, size_
   }
   for (size_t i = 0; i < rows; ++i) c.signal_mismatch += argmax3(&a[i * 3]) != argmax3(&b[i * 3]);
   return c;
+}
+
+// The decision function on both outputs, per row and for each position (no earlier trade): how many signals
+// (after the confidence threshold and position rules) and confidences differ.
+std::string compare_decisions(const std::vector<float>& a, const std::vector<float>& b, size_t rows,
+                              const ktrdr::config::DecisionConfig& config) {
+  using ktrdr::decision::PositionSide;
+  const ktrdr::decision::DecisionFunction decide(config);
+  size_t signals = 0, confidences = 0, checked = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    if (std::isnan(a[i * 3])) continue;
+    for (PositionSide side : {PositionSide::kFlat, PositionSide::kLong, PositionSide::kShort}) {
+      const auto da =
+          decide.decide(&a[i * 3], 3, side, static_cast<int64_t>(i) * 3'600'000'000'000, std::nullopt);
+      const auto db =
+          decide.decide(&b[i * 3], 3, side, static_cast<int64_t>(i) * 3'600'000'000'000, std::nullopt);
+      signals += da.signal != db.signal;
+      confidences += da.confidence != db.confidence;
+      ++checked;
+    }
+  }
+  return std::to_string(signals) + " of " + std::to_string(checked) + " decisions and " +
+         std::to_string(confidences) + " confidences differ";
 }
 
 void print_compare(const char* what, const Compared& c) {
@@ -160,6 +184,8 @@ int main(int argc, char** argv) {
       print_compare("pool vs 1 thread:", compare(on_pool, one, n));
       print_compare("intra-op threads vs 1 thread:", compare(intra, one, n));
       print_compare("one forward per bar vs batched:", compare(per_row, one, m));
+      std::printf("    %-34s %s\n", "",
+                  compare_decisions(per_row, one, m, bundle.strategy.decisions).c_str());
     }
   } catch (const ktrdr::Error& e) {
     std::fprintf(stderr, "bench_inference: %s\n", e.what());
