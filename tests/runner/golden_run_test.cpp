@@ -10,6 +10,7 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
+#include "golden_request.h"
 #include "ktrdr/runner/backtest_runner.h"
 
 using nlohmann::json;
@@ -31,21 +32,8 @@ int64_t ts(const json& v) { return parse_timestamp_ns(v.get<std::string>(), "tim
 
 void check_case(const std::string& name) {
   const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-  const json c = load_json(dir + "/case.json");
   const json expected = load_json(dir + "/expected.json");
-
-  runner::BacktestRequest req;
-  req.model_dir = dir + "/model";
-  req.data_dir = dir + "/data";
-  req.symbol = c["symbol"];
-  req.timeframe = c["timeframe"];
-  req.start_date = c["start_date"];
-  req.end_date = c["end_date"];
-  req.initial_capital = c["initial_capital"];
-  req.commission = c["commission"];
-  req.slippage = c["slippage"];
-  req.mode = "ktrdr";
-  const runner::RunOutcome out = runner::run_backtest(req);
+  const runner::RunOutcome out = runner::run_backtest(test::golden_request(name));
   REQUIRE(out.status == runner::RunOutcome::Status::kCompleted);
   const json got = json::parse(out.result_json);
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "golden_request.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/data/bar_cache.h"
@@ -79,16 +80,7 @@ TEST_CASE("runner: threads and the bar cache do not change a result (large data,
 
   std::vector<runner::BacktestRequest> requests{big};
   for (const char* name : {"v1_bench12", "v2_macd_roc_raw"}) {
-    const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-    std::ifstream in(dir + "/case.json");
-    const nlohmann::json c = nlohmann::json::parse(in);
-    runner::BacktestRequest req;
-    req.model_dir = dir + "/model";
-    req.data_dir = dir + "/data";
-    req.symbol = c["symbol"];
-    req.timeframe = c["timeframe"];
-    req.start_date = c["start_date"];
-    req.end_date = c["end_date"];
+    runner::BacktestRequest req = test::golden_request(name);
     req.mode = "corrected";
     requests.push_back(req);
   }
