@@ -91,3 +91,34 @@ TEST_CASE("cmake --install puts the plugin where the installed ktrdr-backtest fi
   CHECK(output.find(std::string(KTRDR_BINARY_DIR) + "/" + KTRDR_TORCH_BACKEND_LIBDIR) == std::string::npos);
   CHECK(fs::file_size(out / "r.json") > 1000);
 }
+
+TEST_CASE("--threads, --cache-dir and --no-cache: ktrdr-backtest and ktrdr-worker") {
+  const std::string bin = built_binary("client/ktrdr-backtest").string();
+  const std::string worker = built_binary("daemon/ktrdr-worker").string();
+  TempDir out;
+  std::string output;
+  const std::string features = shell_quote(bin) + " features --model " + shell_quote(kGolden + "/model") +
+                               " --data-dir " + shell_quote(kGolden + "/data") + " --output " +
+                               shell_quote(out / "f.csv");
+  // bad thread counts are usage errors naming the range
+  CHECK(run_shell(features + " --threads 0", &output) == 2);
+  CHECK(output.find("--threads must be in [1, 1024] (got 0)") != std::string::npos);
+  CHECK(run_shell(shell_quote(bin) + " run --model m --data-dir d --threads 2000", &output) == 2);
+  CHECK(output.find("--threads must be in [1, 1024] (got 2000)") != std::string::npos);
+  CHECK(run_shell(shell_quote(worker) + " --models-root / --data-dir / --state-dir " +
+                      shell_quote(out / "w") + " --threads 0",
+                  &output) == 2);
+  CHECK(output.find("threads must be in [1, 1024] (got 0)") != std::string::npos);
+  // the cache directory gets one entry per data file; --no-cache leaves it alone; same features either way
+  const std::string cache = out / "bars";
+  CHECK(run_shell(features + " --threads 2 --cache-dir " + shell_quote(cache), &output) == 0);
+  const std::string with_cache = read_text(out / "f.csv");
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(cache)) entries += e.path().extension() == ".bars";
+  CHECK(entries == 1);
+  fs::remove_all(cache);
+  CHECK(run_shell(features + " --threads 1 --no-cache --cache-dir " + shell_quote(cache), &output) == 0);
+  CHECK(!fs::exists(cache));
+  CHECK(read_text(out / "f.csv") == with_cache);
+  CHECK(with_cache.size() > 100000);
+}
