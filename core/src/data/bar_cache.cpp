@@ -231,6 +231,20 @@ Check check_header(const Mapping& m, const std::string& source, const SourceKey&
   return {};
 }
 
+// The data file's absolute path with symlinks resolved: what an entry is for (named in its header).
+std::string canonical_name(const std::string& csv_path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(csv_path, ec);
+  if (ec) p = fs::absolute(csv_path, ec);
+  return ec ? csv_path : p.string();
+}
+
+// "<file name>.<hash of the canonical path>.bars": one entry per data file, recognisable by name.
+fs::path entry_for(const fs::path& dir, const std::string& canonical) {
+  return dir / fmt::format("{}.{:016x}.bars", fs::path(canonical).filename().string(),
+                           hash64(canonical.data(), canonical.size(), 0));
+}
+
 // Rows [b, e) of column k of the entry, copied into a column of the result (capacity asked in huge pages).
 template <typename T>
 void copy_rows(std::vector<T>& to, const char* column, size_t b, size_t e) {
@@ -266,11 +280,7 @@ std::string BarCache::default_user_dir() {
 }
 
 fs::path BarCache::entry_path(const std::string& csv_path) const {
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(csv_path, ec);
-  if (ec) canonical = fs::absolute(csv_path);
-  const std::string s = canonical.string();
-  return dir_ / fmt::format("{}.{:016x}.bars", canonical.filename().string(), hash64(s.data(), s.size(), 0));
+  return entry_for(dir_, canonical_name(csv_path));
 }
 
 void BarCache::warn_unwritable(const std::string& why) {
@@ -308,11 +318,8 @@ BarSeries BarCache::load(const std::string& csv_path, const DataRange& range, Th
   const Fd source(::open(csv_path.c_str(), O_RDONLY | O_CLOEXEC));
   const std::optional<SourceKey> key = source.fd >= 0 ? source_key(source.fd) : std::nullopt;
   if (!key) return cut(load_ohlcv_csv(csv_path, pool));  // not a readable regular file: the parser says why
-  const fs::path entry = entry_path(csv_path);
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(csv_path, ec);
-  if (ec) canonical = fs::absolute(csv_path);
-  const std::string source_name = canonical.string();
+  const std::string source_name = canonical_name(csv_path);
+  const fs::path entry = entry_for(dir_, source_name);
 
   // 1. a valid entry
   std::atomic<uint64_t>* outcome = &built_;
