@@ -1,5 +1,5 @@
 // Inference throughput of ktrdr::model::Model, per model: batched predict() (chunks of 4096) on one thread,
-// on a pool of threads (whole chunks per thread) and with libtorch's own intra-op threads, against
+// on a pool of threads (the chunks shared out) and with libtorch's own intra-op threads, against
 // predict_per_row() (one forward per bar, the reference's way); and how their outputs compare, bit for bit
 // and as signals (argmax of the logits, which is what the decision function acts on first).
 //
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
                     static_cast<double>(r) / b.wall, b.wall, b.cpu, r);
       };
       line("batched, 1 thread", t_one, n);
-      const std::string pool_name = "batched, pool of " + std::to_string(threads) + " (chunks per thread)";
+      const std::string pool_name = "batched, pool of " + std::to_string(threads) + " (chunks shared out)";
       line(pool_name.c_str(), t_pool, n);
       const std::string intra_name = "batched, libtorch intra-op " + std::to_string(threads) + " threads";
       line(intra_name.c_str(), t_intra, n);

@@ -58,15 +58,13 @@ std::vector<float> Model::predict(const float* rows, size_t n_rows, size_t chunk
     m.net->predict_range(rows, n_rows, 0, inputs, chunk, out.data());
     return out;
   }
-  // Contiguous runs of whole chunks per thread: every chunk starts where it would in one pass, so each
-  // forward sees the same input and gives the same bits. libtorch's own threads are not used on top (one
-  // each).
-  std::vector<size_t> bounds = split_evenly(chunks, pool->size());
-  for (size_t& b : bounds) b = std::min(b * chunk, inputs);
+  // The chunks of one pass, each run by whichever pool thread is free (no thread waits for a slower one): every
+  // chunk starts where it would in one pass, so each forward sees the same input and gives the same bits.
+  // libtorch's own threads are not used on top (one each).
   const auto& api = detail::backend_api();
-  pool->parallel_for(bounds.size() - 1, [&](size_t k) {
+  pool->parallel_for(chunks, [&](size_t k) {
     api.single_thread_here();
-    m.net->predict_range(rows, n_rows, bounds[k], bounds[k + 1], chunk, out.data());
+    m.net->predict_range(rows, n_rows, k * chunk, std::min(inputs, (k + 1) * chunk), chunk, out.data());
   });
   return out;
 }

@@ -47,8 +47,8 @@ class Model {
   // Output is row-major [n_rows x num_outputs] (raw network outputs: logits or regression value).
   // MLP: row i -> output i. LSTM/GRU: output i uses the window of rows [i-L+1, i]; rows i < L-1
   // (no full window) get NaN outputs. Runs in chunks of `chunk_rows`, float32, inference mode.
-  // With a pool of 2+ threads, each thread runs a contiguous run of the same chunks (one libtorch thread
-  // each): the outputs are the one-thread outputs bit for bit.
+  // With a pool of 2+ threads, the same chunks are shared out among the threads (one libtorch thread each):
+  // the outputs are the one-thread outputs bit for bit.
   static constexpr size_t kChunkRows = 4096;
   std::vector<float> predict(const float* rows, size_t n_rows, size_t chunk_rows = kChunkRows,
                              ThreadPool* pool = nullptr) const;
