@@ -6,13 +6,15 @@
 //
 // Everything is measured on one thread (single-core figures) and on THREADS threads (a pool owned by the
 // run), wall and process CPU time. Prints the end-to-end run (ktrdr::runner::run_backtest, result JSON
-// included) with the bar cache warm (the entry exists), cold (removed before each run: parse + store) and
-// off; then each phase alone: load (parse / cold cache / warm cache), features (unfused, and straight to the
-// float32 matrix as the runner does), batched inference, bar loop, result JSON. The libtorch plugin is loaded
-// once, first, and its load time printed: a process that runs a model pays it once.
+// included) with the bar cache warm (the entry exists), cold (removed before each run: parse + store), cold
+// with the data file also dropped from the page cache (read from disk), and off; then each phase alone: load
+// (parse / cold cache / warm cache), features (unfused, and straight to the float32 matrix as the runner
+// does), batched inference, bar loop, result JSON. The libtorch plugin is loaded once, first, and its load
+// time printed: a process that runs a model pays it once.
 //
 // The data is a synthetic hourly random walk written to a temporary directory with the symbol and
 // timeframe the model expects, so any reference model directory can be benchmarked.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -90,6 +92,16 @@ std::string phase_text(const std::string& js) {
   for (char ch : js.substr(pos, js.find('}', pos) - pos + 1))
     if (ch != '\n' && !(ch == ' ' && !text.empty() && text.back() == ' ')) text += ch;
   return text;
+}
+
+// Drops the file's pages from the page cache (only this file's: the machine's cache is left alone), so that
+// the next read comes from the disk.
+void evict_from_page_cache(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  ::fdatasync(fd);
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  ::close(fd);
 }
 
 // A hash of a result document without its timings (execution_time_seconds, phase_seconds), which differ from
@@ -170,12 +182,14 @@ int main(int argc, char** argv) {
     // 1. end to end, as `ktrdr-backtest run` and the worker do it. "json" is the result document, written
     // after execution_time_seconds.
     std::string phases;
-    auto end_to_end = [&](const char* what, ktrdr::BarCache* cache, bool cold) {
+    enum class Cold { kNo, kBarCache, kPageCache };
+    auto end_to_end = [&](const char* what, ktrdr::BarCache* cache, Cold cold) {
       req.bar_cache = cache;
       if (cache != nullptr) (void)ktrdr::runner::run_backtest(req);  // the entry exists
       Best e2e, e2e_json;
       for (int r = 0; r < repeats; ++r) {
-        if (cold) fs::remove_all(cache_dir);
+        if (cold != Cold::kNo) fs::remove_all(cache_dir);
+        if (cold == Cold::kPageCache) evict_from_page_cache(csv);
         const Timer t;
         const auto out = ktrdr::runner::run_backtest(req);
         const double wall = t.wall_seconds();
@@ -197,10 +211,11 @@ int main(int argc, char** argv) {
     (void)ktrdr::runner::run_backtest(req);  // warm-up (page cache, torch first-call costs)
     {
       ktrdr::BarCache cache(cache_dir);
-      end_to_end("warm bar cache:", &cache, false);
-      end_to_end("cold bar cache:", &cache, true);
+      end_to_end("warm bar cache:", &cache, Cold::kNo);
+      end_to_end("cold bar cache:", &cache, Cold::kBarCache);
+      end_to_end("cold bar+page cache:", &cache, Cold::kPageCache);
     }
-    end_to_end("no bar cache:", nullptr, false);
+    end_to_end("no bar cache:", nullptr, Cold::kNo);
 
     // 2. each phase alone, as the runner does it
     Best parse, cold, warm, unfused, matrix_build, features, inference, loop, json;
