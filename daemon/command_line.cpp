@@ -30,6 +30,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   worker::WorkerSessionOptions& s = cl.session;
   JobSettings& j = cl.jobs;
   std::string config, level = "info", id;
+  bool no_cache = false;
   cl.state_dir = "/var/lib/ktrdr/worker";
   po::options_description generic("ktrdr-worker: runs backtests for the fleet broker, one at a time");
   generic.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
@@ -71,7 +72,14 @@ CommandLine parse_command_line(int argc, char** argv) {
       "maximum progress messages per second per job on the PUB socket")(
       "shutdown-grace-ms", po::value(&s.shutdown_grace_ms)->default_value(s.shutdown_grace_ms),
       "on SIGTERM, how long to wait for the running job to checkpoint and hand back")(
-      "log-level", po::value(&level)->default_value(level), "error | warning | info | debug");
+      "log-level", po::value(&level)->default_value(level), "error | warning | info | debug")(
+      "threads", po::value(&j.threads)->default_value(j.threads),
+      "threads per backtest for parsing, indicators, fuzzy features and inference (results do not depend on "
+      "it); keep 1 when a host runs several workers")(
+      "cache-dir", po::value(&j.bar_cache_dir),
+      "where parsed data files are kept in binary form for later jobs; an entry is rebuilt whenever its data "
+      "file changes (default <state-dir>/bar-cache)")(
+      "no-cache", po::bool_switch(&no_cache), "parse the data files for every job; read and write no cache");
   const auto parsed = cli::parse_daemon_command_line(argc, argv, "ktrdr-worker", generic, opts);
   cl.help = parsed.help;
   cl.version = parsed.version;
@@ -87,6 +95,13 @@ CommandLine parse_command_line(int argc, char** argv) {
                 "--data-dir is required (the directory of {{symbol}}_{{timeframe}}.csv files)");
   KTRDR_REQUIRE(std::filesystem::is_directory(j.data_dir), "--data-dir {} is not a directory", j.data_dir);
   KTRDR_REQUIRE(!cl.state_dir.empty(), "--state-dir must name a directory for the checkpoint store");
+  KTRDR_REQUIRE(j.threads >= 1 && j.threads <= 1024,
+                "threads must be in [1, 1024] (got {}); set it or delete the line", j.threads);
+  if (no_cache) {
+    j.bar_cache_dir.clear();
+  } else if (j.bar_cache_dir.empty()) {
+    j.bar_cache_dir = (std::filesystem::path(cl.state_dir) / "bar-cache").string();
+  }
   KTRDR_REQUIRE(j.checkpoint_every_bars > 0,
                 "checkpoint-every-bars must be > 0 (got {}); set it or delete the line",
                 j.checkpoint_every_bars);

@@ -15,6 +15,8 @@
 
 #include "commands.h"
 #include "ktrdr/cli/trading_options.h"
+#include "ktrdr/common/thread_pool.h"
+#include "machine_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/common/time.h"
@@ -41,7 +43,7 @@ struct UsageError : Error {
   using Error::Error;
 };
 
-po::options_description make_options() {
+po::options_description make_options(MachineOptions& machine) {
   po::options_description opts("Options");
   // clang-format off
   opts.add_options()
@@ -73,6 +75,7 @@ po::options_description make_options() {
        "CSV to write (required; '-' = stdout): timestamp (ISO UTC), features, [indicators]; numbers with 17 "
        "significant digits, NaN as an empty cell");
   // clang-format on
+  machine.add_to(opts);
   return opts;
 }
 
@@ -116,7 +119,7 @@ void write_csv(std::ostream& out, const features::FeatureFrame& frame, bool with
   }
 }
 
-int run(const po::variables_map& vm) {
+int run(const po::variables_map& vm, const MachineOptions& machine) {
   const bool has_strategy = vm.count("strategy") > 0;
   const bool has_model = vm.count("model") > 0;
   if (has_strategy == has_model) throw UsageError("give exactly one of --strategy FILE.yaml and --model DIR");
@@ -124,6 +127,14 @@ int run(const po::variables_map& vm) {
   const std::string output = required(vm, "output");
   features::FeatureOptions options;
   options.mode = vm["mode"].as<Mode>();
+  try {
+    machine.validate();
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+  ThreadPool pool(machine.threads);
+  const std::unique_ptr<BarCache> cache = machine.make_cache();
+  options.pool = &pool;
   options.include_indicators = vm.count("indicators") > 0;
   options.strict = vm.count("strict") > 0;
   DataRange range;
@@ -177,7 +188,8 @@ int run(const po::variables_map& vm) {
   }
 
   std::map<std::string, BarSeries> data;
-  for (const auto& tf : strategy.timeframes) data[tf] = load_ohlcv(data_dir, symbol, tf, range);
+  for (const auto& tf : strategy.timeframes)
+    data[tf] = load_ohlcv(data_dir, symbol, tf, range, LoadOptions{cache.get(), &pool});
   const features::FeatureFrame frame =
       features::compute_features(strategy, data, base, expected, normalization, options);
   for (const auto& w : frame.warnings) log::warn("{}", w);
@@ -203,7 +215,8 @@ int run(const po::variables_map& vm) {
 }  // namespace
 
 int features_command(int argc, char** argv) {
-  const po::options_description opts = make_options();
+  MachineOptions machine;
+  const po::options_description opts = make_options(machine);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
@@ -220,7 +233,7 @@ int features_command(int argc, char** argv) {
     return 0;
   }
   try {
-    return run(vm);
+    return run(vm, machine);
   } catch (const UsageError& e) {
     log::error("features: {} (see ktrdr-backtest features --help)", e.what());
     return 2;

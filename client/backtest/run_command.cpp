@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "ktrdr/cli/trading_options.h"
+#include "machine_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
 #include "ktrdr/common/log.h"
@@ -74,6 +75,8 @@ int run_command(int argc, char** argv) {
       ("equity-csv", po::value(&equity_csv), "write the equity curve as CSV here")                     //
       ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary");
   add_trading_costs_options(desc, req.costs);
+  MachineOptions machine;
+  machine.add_to(desc);
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -82,10 +85,17 @@ int run_command(int argc, char** argv) {
       return 0;
     }
     po::notify(vm);
+    machine.validate();
   } catch (const po::error& e) {
     log::error("run: {} (ktrdr-backtest run --help)", e.what());
     return 2;
+  } catch (const Error& e) {
+    log::error("run: {} (ktrdr-backtest run --help)", e.what());
+    return 2;
   }
+  const std::unique_ptr<BarCache> cache = machine.make_cache();
+  req.threads = machine.threads;
+  req.bar_cache = cache.get();
 
   ProgressBar bar;
   runner::RunHooks hooks;

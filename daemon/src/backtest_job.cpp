@@ -58,6 +58,8 @@ void BacktestJob::operator()(JobContext& ctx) {
   req.checkpoint_every_bars = settings_.checkpoint_every_bars;
   req.checkpoint_every_seconds = settings_.checkpoint_every_seconds;
   req.checkpoint_min_gap_seconds = settings_.checkpoint_min_gap_seconds;
+  req.threads = settings_.threads;
+  req.bar_cache = cache_.get();
 
   // The newest state wins: ours (kept across broker loss) or the one the broker sent.
   std::string resume = job.checkpoint;

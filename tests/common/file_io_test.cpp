@@ -13,6 +13,7 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
+#include "support/errors.h"
 #include "support/files.h"
 #include "support/temp_dir.h"
 
@@ -20,27 +21,9 @@ namespace fs = std::filesystem;
 using ktrdr::write_file_atomically;
 namespace test = ktrdr::test;
 
-namespace {
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// The ktrdr::Error text `fn` throws ("" when it throws nothing).
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const ktrdr::Error& e) {
-    return e.what();
-  }
-  return {};
-}
-
-}  // namespace
+using ktrdr::test::error_of;
+using ktrdr::test::names_in;
+using ktrdr::test::read_text;
 
 TEST_CASE("write_file_atomically: writes the exact bytes and leaves no temporary file") {
   test::TempDir dir{"ktrdr-file-io"};

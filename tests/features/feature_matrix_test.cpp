@@ -14,6 +14,7 @@
 
 #include "golden_case.h"
 #include "ktrdr/common/error.h"
+#include "ktrdr/common/thread_pool.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/config/strategy_config.h"
@@ -177,4 +178,82 @@ TEST_CASE("fused feature matrix: the same errors as compute_features") {
                        doctest::Contains("missing 1h_nope_low"), Error);
   CHECK_THROWS_WITH_AS(features::compute_feature_matrix(cfg, data, "1d", {}, {}, {}),
                        doctest::Contains("base timeframe 1d has no bar data"), Error);
+}
+
+namespace {
+
+bool same_floats(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+bool same_columns(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t j = 0; j < a.size(); ++j)
+    if (a[j].size() != b[j].size() ||
+        std::memcmp(a[j].data(), b[j].data(), a[j].size() * sizeof(double)) != 0)
+      return false;
+  return true;
+}
+
+template <typename Fn>
+std::string error_text(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "parallel features: indicators and fuzzy blocks on a pool give the one-thread bits, warnings, errors") {
+  // kMixed plus parameters the indicators do not know (warnings, in the order the columns meet them)
+  std::string yaml = kMixed;
+  yaml.replace(yaml.find("rsi_14: {type: rsi, period: 14}"), 31,
+               "rsi_14: {type: rsi, period: 14, colour: red}");
+  yaml.replace(yaml.find("sma_50: {type: sma, period: 50}"), 31, "sma_50: {type: sma, period: 50, speed: 2}");
+  // the raw input first: its normalisation note must come before the indicators' warnings
+  const std::string raw = "  - {raw_indicator: macd.histogram, timeframes: [1h], normalization: zscore}\n";
+  yaml.erase(yaml.find(raw), raw.size());
+  yaml.insert(yaml.find("  - {fuzzy_set: rsi_zone"), raw);
+  const auto cfg = config::parse_strategy_yaml(yaml, "mixed.yaml");
+  std::map<std::string, BarSeries> data;
+  data["1h"] = random_walk(40000, kNanosPerHour, 3);  // 157 blocks of 256 rows: a range per thread
+  data["4h"] = random_walk(10000, 4 * kNanosPerHour, 4);
+  for (auto mode : {features::AlignmentMode::kKtrdr, features::AlignmentMode::kCorrected}) {
+    features::FeatureOptions one;
+    one.mode = mode;
+    one.include_indicators = true;
+    const features::FeatureMatrix want = features::compute_feature_matrix(cfg, data, "1h", {}, {}, one);
+    const features::FeatureFrame want_frame = features::compute_features(cfg, data, "1h", {}, {}, one);
+    REQUIRE(want.warnings.size() >= 3);  // the two unknown parameters and the normalisation note
+    CHECK(want.warnings.front().find("1h_macd.histogram_raw: normalization zscore") == 0);
+    for (unsigned threads : {2u, 3u, 8u}) {
+      CAPTURE(threads);
+      ThreadPool pool(threads);
+      features::FeatureOptions many = one;
+      many.pool = &pool;
+      const features::FeatureMatrix got = features::compute_feature_matrix(cfg, data, "1h", {}, {}, many);
+      CHECK(got.names == want.names);
+      CHECK(got.warnings == want.warnings);
+      CHECK(same_floats(got.values, want.values));
+      const features::FeatureFrame frame = features::compute_features(cfg, data, "1h", {}, {}, many);
+      CHECK(frame.warnings == want_frame.warnings);
+      CHECK(frame.indicator_names == want_frame.indicator_names);
+      CHECK(same_columns(frame.columns, want_frame.columns));
+      CHECK(same_columns(frame.indicator_columns, want_frame.indicator_columns));
+    }
+  }
+  // an indicator that cannot be computed (too few 4h bars for sma_50): the same error, whichever thread met
+  // it
+  data["4h"] = random_walk(30, 4 * kNanosPerHour, 4);
+  const std::string want =
+      error_text([&] { (void)features::compute_feature_matrix(cfg, data, "1h", {}, {}, {}); });
+  CHECK(want.find("sma_50") != std::string::npos);
+  ThreadPool pool(3);
+  features::FeatureOptions many;
+  many.pool = &pool;
+  CHECK(error_text([&] { (void)features::compute_feature_matrix(cfg, data, "1h", {}, {}, many); }) == want);
 }

@@ -1,6 +1,7 @@
-// ADX, Williams %R and Stochastic are computed in one pass (streaming_ops.h). Each is checked bit for bit
-// against its column form (one series_ops column per step, as the reference's pandas code computes it) on
-// random walks with NaN gaps, flat stretches and short series; the streaming primitives on hand-checked rows.
+// ADX, Williams %R and Stochastic (%K smoothing and %D included) are computed in one pass (streaming_ops.h).
+// Each is checked bit for bit against its column form (one series_ops column per step, as the reference's
+// pandas code computes it) on random walks with NaN gaps, flat stretches and short series; the streaming
+// primitives on hand-checked rows.
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -125,6 +126,16 @@ TEST_CASE("fused ADX, Williams %R, Stochastic: the column forms bit for bit, NaN
         check_same("williamsr", out("williamsr", {{"period", I(period)}}, b),
                    williamsr_column(b, static_cast<size_t>(period)));
       }
+      for (size_t window : {size_t{1}, size_t{2}, size_t{3}, size_t{14}, size_t{70}}) {
+        for (size_t minp : {size_t{1}, window}) {
+          CAPTURE(window);
+          CAPTURE(minp);
+          RollingMean mean(window, minp);
+          Column streamed(b.size());
+          for (size_t t = 0; t < b.size(); ++t) streamed[t] = mean.next(b.close[t]);
+          check_same("rolling mean", streamed, rolling_mean(b.close, window, minp));
+        }
+      }
       for (auto [kp, dp, sk] : {std::tuple{14, 3, 3}, std::tuple{5, 3, 1}, std::tuple{9, 1, 4}}) {
         CAPTURE(kp);
         CAPTURE(sk);
@@ -157,6 +168,19 @@ TEST_CASE("streaming primitives: hand-checked rows") {
     CHECK(same_bits(mx.next(), want_max[i]));
     CHECK(same_bits(mn.next(), want_min[i]));
   }
+  // rolling(3, min_periods=1).mean() on [NaN, 2, 4, 6, 6, 6]: [NaN, 2, 3, 4, 5, 6] (the last window is
+  // constant: exactly 6, whatever the compensated sum holds)
+  RollingMean mean3(3, 1);
+  const std::vector<double> want_mean{kNaN, 2.0, 3.0, 4.0, 16.0 / 3.0, 6.0};
+  const std::vector<double> in_mean{kNaN, 2.0, 4.0, 6.0, 6.0, 6.0};
+  for (size_t i = 0; i < in_mean.size(); ++i) {
+    CAPTURE(i);
+    CHECK(same_bits(mean3.next(in_mean[i]), want_mean[i]));
+  }
+  // window 1: the value itself
+  RollingMean mean1(1, 1);
+  CHECK(mean1.next(0.1) == 0.1);
+  CHECK(mean1.next(0.7) == 0.7);
   CHECK(true_range_value(10.0, 8.0, 11.5) == 3.5);
   CHECK(true_range_value(kNaN, 8.0, 11.5) == 3.5);
   CHECK(std::isnan(true_range_value(kNaN, kNaN, 11.5)));

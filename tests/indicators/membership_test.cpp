@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <vector>
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/fuzzy/membership.h"
@@ -97,6 +100,40 @@ TEST_CASE("vector evaluation equals the scalar path") {
   CHECK(std::isnan(y[1]));
   CHECK(y[2] == 0.5);
   CHECK(y[3] == 0.0);
+}
+
+TEST_CASE("vector evaluation equals the scalar path bit for bit: random values, edges, NaN, infinities") {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(-20.0, 120.0);
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<MembershipFunction> functions{
+      MembershipFunction(MembershipType::kTriangular, {0, 25, 40}),
+      MembershipFunction(MembershipType::kTriangular, {30, 30, 70}),   // no rising edge
+      MembershipFunction(MembershipType::kTriangular, {60, 100, 100}),  // no falling edge
+      MembershipFunction(MembershipType::kTriangular, {5, 5, 5}),
+      MembershipFunction(MembershipType::kTrapezoidal, {20, 25, 40, 50}),
+      MembershipFunction(MembershipType::kTrapezoidal, {-100, -100, -90, -70}),
+      MembershipFunction(MembershipType::kTrapezoidal, {10, 20, 20, 30}),
+      MembershipFunction(MembershipType::kGaussian, {60, 15}),
+  };
+  std::vector<double> x(20000);
+  for (double& v : x) v = u(rng);
+  // the parameters themselves, their neighbours, and specials
+  for (double p : {-100.0, -90.0, -70.0, 0.0, 5.0, 10.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 70.0, 100.0})
+    for (double v : {p, std::nextafter(p, -inf), std::nextafter(p, inf)}) x.push_back(v);
+  for (double v : {kNaN, -kNaN, inf, -inf, 0.0, -0.0}) x.push_back(v);
+  std::vector<double> y(x.size());
+  for (size_t f = 0; f < functions.size(); ++f) {
+    CAPTURE(f);
+    functions[f].evaluate(x.data(), x.size(), y.data());
+    size_t differ = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double want = functions[f].evaluate(x[i]);
+      if (std::memcmp(&want, &y[i], sizeof want) != 0 && differ++ < 3)
+        FAIL_CHECK("x = " << x[i] << ": vector " << y[i] << ", scalar " << want);
+    }
+    CHECK(differ == 0);
+  }
 }
 
 TEST_CASE("validation: parameter counts and ordering, messages carry the context") {

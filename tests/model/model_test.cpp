@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <limits>
 
+#include "ktrdr/common/thread_pool.h"
 #include "model_test_util.h"
 
 namespace ktrdr::model {
@@ -197,7 +199,15 @@ TEST_CASE("batched predict equals per-row inference, with windows and edge cases
     const auto ref = m.predict_per_row(rows.data(), 300);
     for (size_t chunk : {size_t{1}, size_t{7}, size_t{64}, size_t{4096}}) {
       CAPTURE(chunk);
-      CHECK(max_abs_diff(ref, m.predict(rows.data(), 300, chunk)) <= 1e-6);
+      const auto one = m.predict(rows.data(), 300, chunk);
+      CHECK(max_abs_diff(ref, one) <= 1e-6);
+      // on a pool: each thread runs a contiguous run of the same chunks -> the same bits
+      for (unsigned threads : {2u, 3u}) {
+        ThreadPool pool(threads);
+        const auto many = m.predict(rows.data(), 300, chunk, &pool);
+        REQUIRE(many.size() == one.size());
+        CHECK(std::memcmp(many.data(), one.data(), one.size() * sizeof(float)) == 0);
+      }
     }
     const size_t c = static_cast<size_t>(spec.num_outputs);
     const size_t l = static_cast<size_t>(spec.sequence_length);

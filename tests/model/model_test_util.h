@@ -11,6 +11,8 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/model/model.h"
+#include "support/errors.h"
+#include "support/files.h"
 #include "support/json.h"
 
 namespace ktrdr::model::test {
@@ -22,16 +24,7 @@ inline std::string golden(const std::string& rel) {
   return std::string(KTRDR_TEST_DATA) + "/golden/" + rel;
 }
 
-// The message of the ktrdr::Error that fn throws (a marker text when it throws none).
-inline std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ktrdr::Error& e) {
-    return e.what();
-  }
-  return "<no ktrdr::Error thrown>";
-}
-
+using ktrdr::test::error_of;  // tests/support/errors.h
 using ktrdr::test::read_json;  // tests/support/json.h
 using ktrdr::test::read_text;
 

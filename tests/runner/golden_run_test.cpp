@@ -10,6 +10,7 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
+#include "golden_request.h"
 #include "ktrdr/runner/backtest_runner.h"
 #include "support/golden_case.h"
 #include "support/near.h"
@@ -30,17 +31,7 @@ int64_t ts(const json& v) {
 void check_case(const std::string& name) {
   const test::GoldenCase g = test::load_golden_case(name);
   const json expected = g.expected();
-
-  runner::BacktestRequest req;
-  req.model_dir = g.model_dir();
-  req.data_dir = g.data_dir();
-  req.symbol = g.symbol;
-  req.timeframe = g.timeframe;
-  req.start_date = g.start_date;
-  req.end_date = g.end_date;
-  req.costs = g.costs;
-  req.mode = g.mode;
-  const runner::RunOutcome out = runner::run_backtest(req);
+  const runner::RunOutcome out = runner::run_backtest(test::golden_request(name));
   REQUIRE(out.status == runner::RunOutcome::Status::kCompleted);
   const json got = json::parse(out.result_json);
 

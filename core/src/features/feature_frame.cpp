@@ -20,6 +20,7 @@ FeatureFrame compute_features(const config::StrategyConfig& strategy,
   frame.names = plan.names;
 
   detail::ColumnSource source(strategy, data, plan, normalization, options, frame.warnings);
+  source.prefetch();
   frame.columns.reserve(frame.names.size());
   for (size_t j = 0; j < frame.names.size(); ++j) frame.columns.push_back(source.column(j));
 

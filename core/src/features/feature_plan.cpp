@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ktrdr/common/error.h"
+#include "ktrdr/common/thread_pool.h"
 #include "ktrdr/data/ohlcv_loader.h"
 #include "ktrdr/features/alignment.h"
 
@@ -113,13 +114,10 @@ ColumnSource::ColumnSource(const config::StrategyConfig& strategy,
       options_(options),
       warnings_(warnings) {}
 
-const indicators::IndicatorResult& ColumnSource::indicator(const std::string& tf, const std::string& id) {
-  const std::string key = tf + "\n" + id;
-  auto it = indicators_.find(key);
-  if (it != indicators_.end()) return it->second;
+indicators::IndicatorResult ColumnSource::compute(const std::string& tf, const std::string& id,
+                                                  std::vector<std::string>& found) const {
   const indicators::IndicatorSpec* spec = strategy_.find_indicator(id);
   KTRDR_REQUIRE(spec != nullptr, "strategy {}: '{}' is not an indicator", strategy_.name, id);
-  std::vector<std::string> found;
   indicators::IndicatorResult r;
   try {
     // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (docs/decisions.md).
@@ -133,11 +131,59 @@ const indicators::IndicatorResult& ColumnSource::indicator(const std::string& tf
     KTRDR_FAIL("timeframe {}: indicator {}: {}", tf, id, text);
   }
   KTRDR_REQUIRE(!r.outputs.empty(), "timeframe {}: indicator {} returned no output", tf, id);
+  return r;
+}
+
+void ColumnSource::add_warnings(const std::string& id, const std::vector<std::string>& found) {
   for (const auto& w : found) {
     const std::string text = fmt::format("indicator {}: {}", id, w);
     if (std::find(warnings_.begin(), warnings_.end(), text) == warnings_.end()) warnings_.push_back(text);
   }
+}
+
+const indicators::IndicatorResult& ColumnSource::indicator(const std::string& tf, const std::string& id) {
+  const std::string key = tf + "\n" + id;
+  auto it = indicators_.find(key);
+  if (it != indicators_.end()) return it->second;
+  indicators::IndicatorResult r;
+  if (auto pre = prefetched_.find(key); pre != prefetched_.end()) {
+    Prefetched p = std::move(pre->second);
+    prefetched_.erase(pre);
+    if (p.error) std::rethrow_exception(p.error);
+    add_warnings(id, p.found);
+    r = std::move(p.result);
+  } else {
+    std::vector<std::string> found;
+    r = compute(tf, id, found);
+    add_warnings(id, found);
+  }
   return indicators_.emplace(key, std::move(r)).first->second;
+}
+
+void ColumnSource::prefetch() {
+  if (options_.pool == nullptr || options_.pool->size() < 2) return;
+  std::vector<std::pair<std::string, std::string>> wanted;  // (tf, id), first use first
+  auto want = [&](const std::string& tf, const std::string& ref) {
+    const std::string id = ref.substr(0, ref.find('.'));
+    const std::pair<std::string, std::string> item{tf, id};
+    if (strategy_.find_indicator(id) != nullptr && !indicators_.count(tf + "\n" + id) &&
+        std::find(wanted.begin(), wanted.end(), item) == wanted.end())
+      wanted.push_back(item);
+  };
+  for (const Recipe& r : plan_.recipes)
+    want(r.tf, r.set != nullptr ? r.set->indicator : r.raw->raw_indicator);
+  if (options_.include_indicators)
+    for (const auto& spec : strategy_.indicators) want(plan_.base, spec.id);
+  std::vector<Prefetched> done(wanted.size());
+  options_.pool->parallel_for(wanted.size(), [&](size_t k) {
+    try {
+      done[k].result = compute(wanted[k].first, wanted[k].second, done[k].found);
+    } catch (...) {
+      done[k].error = std::current_exception();
+    }
+  });
+  for (size_t k = 0; k < wanted.size(); ++k)
+    prefetched_.emplace(wanted[k].first + "\n" + wanted[k].second, std::move(done[k]));
 }
 
 const std::vector<double>& ColumnSource::indicator_column(const std::string& tf, const std::string& ref) {

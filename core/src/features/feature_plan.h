@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -48,6 +49,11 @@ class ColumnSource {
   // The finished column j (membership or normalised raw values, aligned onto the base bars).
   std::vector<double> column(size_t j);
 
+  // Computes, on options.pool's threads, every indicator the plan's columns use (and with include_indicators
+  // every indicator of the base timeframe). Their warnings and errors are kept and come out when indicator()
+  // first returns each, as if it had computed it then: the same order as without prefetching.
+  void prefetch();
+
   // The indicator result of `id` on timeframe `tf`.
   const indicators::IndicatorResult& indicator(const std::string& tf, const std::string& id);
   // Column for a reference "id" (primary output) or "id.output".
@@ -60,7 +66,18 @@ class ColumnSource {
   const std::map<std::string, config::NormalizationParams>& normalization_;
   const FeatureOptions& options_;
   std::vector<std::string>& warnings_;
+  // compute_indicator with the error naming timeframe and indicator; its warnings go to `found`.
+  indicators::IndicatorResult compute(const std::string& tf, const std::string& id,
+                                      std::vector<std::string>& found) const;
+  void add_warnings(const std::string& id, const std::vector<std::string>& found);
+
+  struct Prefetched {
+    indicators::IndicatorResult result;
+    std::vector<std::string> found;  // warnings
+    std::exception_ptr error;
+  };
   std::unordered_map<std::string, indicators::IndicatorResult> indicators_;
+  std::unordered_map<std::string, Prefetched> prefetched_;
   std::map<std::string, std::vector<int64_t>> index_by_tf_;
 };
 

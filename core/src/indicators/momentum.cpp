@@ -123,18 +123,23 @@ std::vector<Column> compute_stochastic(const ComputeContext& c) {
   const size_t kp = static_cast<size_t>(c.p.i("k_period"));
   const size_t dp = static_cast<size_t>(c.p.i("d_period"));
   const size_t sk = static_cast<size_t>(c.p.i("smooth_k"));
+  // One pass: rolling high/low -> raw %K -> smoothed %K (rolling mean, min_periods 1) -> %D (rolling mean of
+  // %K, min_periods 1); only the two outputs are columns.
   RollingExtreme<true> hh(c.bars.high, kp, kp);
   RollingExtreme<false> ll(c.bars.low, kp, kp);
+  RollingMean smooth(sk, 1);
+  RollingMean d_mean(dp, 1);
   const size_t n = c.bars.size();
-  Column raw = new_column(n);
+  Column k = new_column(n);
+  Column d = new_column(n);
   for (size_t t = 0; t < n; ++t) {
     const double hi = hh.next();
     const double lo = ll.next();
     const double v = ((c.bars.close[t] - lo) / (hi - lo)) * 100;
-    raw[t] = is_nan(v) ? 50.0 : v;
+    const double raw = is_nan(v) ? 50.0 : v;
+    k[t] = sk > 1 ? smooth.next(raw) : raw;
+    d[t] = d_mean.next(k[t]);
   }
-  Column k = sk > 1 ? rolling_mean(raw, sk, 1) : std::move(raw);
-  Column d = rolling_mean(k, dp, 1);
   return take(std::move(k), std::move(d));
 }
 

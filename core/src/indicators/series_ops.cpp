@@ -4,8 +4,6 @@
 
 #include "ktrdr/indicators/streaming_ops.h"
 
-#include <sys/mman.h>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -18,47 +16,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Fixed window [s, e) ending at i: e = i + 1, s = max(0, e - window). pandas recomputes the window from
 // scratch when it does not overlap the previous one (s >= previous e), i.e. for window 1.
-struct KahanRun {
-  double sum = 0.0;
-  double comp_add = 0.0;
-  double comp_remove = 0.0;
-  long long nobs = 0;
-  long long neg_ct = 0;
-  long long same_run = 0;
-  double prev_value = 0.0;
-
-  void reset(double first) {
-    sum = comp_add = comp_remove = 0.0;
-    nobs = neg_ct = 0;
-    same_run = 0;
-    prev_value = first;
-  }
-  void add(double v) {
-    if (v != v) return;
-    ++nobs;
-    const double y = v - comp_add;
-    const double t = sum + y;
-    comp_add = t - sum - y;
-    sum = t;
-    if (std::signbit(v)) ++neg_ct;
-    if (v == prev_value) {
-      ++same_run;
-    } else {
-      same_run = 1;
-    }
-    prev_value = v;
-  }
-  void remove(double v) {
-    if (v != v) return;
-    --nobs;
-    const double y = -v - comp_remove;
-    const double t = sum + y;
-    comp_remove = t - sum - y;
-    sum = t;
-    if (std::signbit(v)) --neg_ct;
-  }
-};
-
 template <typename Calc>
 Column kahan_rolling(std::span<const double> x, size_t window, Calc calc) {
   const size_t n = x.size();
@@ -93,20 +50,6 @@ Column rolling_extreme(std::span<const double> x, size_t window, size_t min_peri
 
 }  // namespace
 
-void advise_huge_pages(const void* p, size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (bytes < 2 * kHuge) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  // Advisory only: failure (no THP support) changes nothing.
-  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
 Column new_column(size_t n, double fill) {
   Column c;
   c.reserve(n);
@@ -117,20 +60,7 @@ Column new_column(size_t n, double fill) {
 
 Column rolling_mean(std::span<const double> x, size_t window, size_t min_periods) {
   const long long minp = static_cast<long long>(min_periods);
-  return kahan_rolling(x, window, [minp](const KahanRun& r) {
-    if (r.nobs >= minp && r.nobs > 0) {
-      double result = r.sum / static_cast<double>(r.nobs);
-      if (r.same_run >= r.nobs) {
-        result = r.prev_value;
-      } else if (r.neg_ct == 0 && result < 0) {
-        result = 0;
-      } else if (r.neg_ct == r.nobs && result > 0) {
-        result = 0;
-      }
-      return result;
-    }
-    return kNaN;
-  });
+  return kahan_rolling(x, window, [minp](const KahanRun& r) { return kahan_mean(r, minp); });
 }
 
 Column rolling_sum(std::span<const double> x, size_t window, size_t min_periods) {

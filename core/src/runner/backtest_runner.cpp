@@ -1,10 +1,12 @@
 #include "ktrdr/runner/backtest_runner.h"
 
 #include <chrono>
+#include <future>
 #include <vector>
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/log.h"
+#include "ktrdr/common/thread_pool.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/engine/backtest_engine.h"
 #include "ktrdr/engine/result_json.h"
@@ -27,6 +29,7 @@ void BacktestRequest::validate() const {
   KTRDR_REQUIRE(!model_dir.empty(), "model directory is required");
   KTRDR_REQUIRE(!data_dir.empty(), "data directory is required");
   costs.validate();
+  KTRDR_REQUIRE(threads >= 1 && threads <= 1024, "threads must be in [1, 1024] (got {})", threads);
 }
 
 RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
@@ -34,11 +37,14 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
   request.validate();
   const auto t_start = Clock::now();
   engine::PhaseSeconds phases;
+  ThreadPool pool(request.threads);
+  // libtorch takes ~0.5 s to load (once per process): load it while the data and features are made.
+  std::future<void> torch = std::async(std::launch::async, &model::Model::load_backend);
 
   // 1. model directory (metadata, strategy) and data
   const config::ModelBundleInfo bundle = config::load_model_bundle(request.model_dir);
   const RunData data = load_run_data(bundle, request.data_dir, request.symbol, request.timeframe,
-                                     request.start_date, request.end_date);
+                                     request.start_date, request.end_date, LoadOptions{request.bar_cache, &pool});
   const BarSeries& bars = data.bars.at(data.base_timeframe);
   phases.load = seconds_since(t_start);
 
@@ -46,6 +52,7 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
   auto t = Clock::now();
   features::FeatureOptions fopts;
   fopts.mode = request.mode;
+  fopts.pool = &pool;
   // Straight to the float32 matrix: the double feature columns are never needed here.
   const features::FeatureMatrix matrix =
       features::compute_feature_matrix(bundle.strategy, data.bars, data.base_timeframe,
@@ -65,8 +72,9 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
   KTRDR_REQUIRE(static_cast<size_t>(spec.input_size) == matrix.cols,
                 "model {} expects {} inputs (features.json) but resolved_features has {}", bundle.directory,
                 spec.input_size, matrix.cols);
+  torch.get();  // rethrows a failed load
   const model::Model net = model::Model::load(bundle.weights_path, spec);
-  const std::vector<float> outputs = net.predict(matrix.values.data(), matrix.rows);
+  const std::vector<float> outputs = net.predict(matrix.values.data(), matrix.rows, model::Model::kChunkRows, &pool);
   // A temporal model has no window (no decision, no equity point) before sequence_length rows.
   std::vector<uint8_t> has_features;
   if (net.sequence_length() > 1) {

@@ -11,7 +11,8 @@
 namespace ktrdr::runner {
 
 RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& data_dir, const std::string& symbol,
-                      const std::string& timeframe, const std::string& start_date, const std::string& end_date) {
+                      const std::string& timeframe, const std::string& start_date, const std::string& end_date,
+                      const LoadOptions& load) {
   RunData out;
   out.symbol = !symbol.empty() ? symbol : (bundle.training_symbols.empty() ? "" : bundle.training_symbols.front());
   KTRDR_REQUIRE(!out.symbol.empty(), "no symbol given and the model {} names no training symbol; pass --symbol",
@@ -33,7 +34,7 @@ RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& 
   if (bundle.strategy.multi_timeframe && bundle.strategy.timeframes.size() >= 2) tfs = bundle.strategy.timeframes;
 
   if (tfs.size() == 1) {
-    out.bars.emplace(tf, load_ohlcv(data_dir, out.symbol, tf, range));
+    out.bars.emplace(tf, load_ohlcv(data_dir, out.symbol, tf, range, load));
     out.base_timeframe = tf;
     return out;
   }
@@ -42,7 +43,7 @@ RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& 
   const std::string base = std::find(tfs.begin(), tfs.end(), model_base) != tfs.end() ? model_base : tfs.front();
   for (const auto& t : tfs) {
     try {
-      out.bars.emplace(t, load_ohlcv(data_dir, out.symbol, t, range));
+      out.bars.emplace(t, load_ohlcv(data_dir, out.symbol, t, range, load));
     } catch (const Error& e) {
       if (t == base) throw;
       log::warn("timeframe {} skipped: {}", t, e.what());

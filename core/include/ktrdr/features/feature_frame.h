@@ -11,6 +11,10 @@
 #include "ktrdr/config/strategy_config.h"
 #include "ktrdr/data/bar_series.h"
 
+namespace ktrdr {
+class ThreadPool;
+}
+
 namespace ktrdr::features {
 
 // resolved feature names of a strategy in YAML order (docs/reference.md §2.1), e.g. "1h_rsi_zone_oversold",
@@ -46,6 +50,9 @@ struct FeatureOptions {
   Mode mode = Mode::kKtrdr;
   bool include_indicators = false;
   bool strict = false;  // unknown indicator parameters are errors
+  // Threads for the indicators (one per indicator) and the matrix's fuzzy blocks (ranges of rows). Each
+  // column is computed by the same code on one thread, so values, warnings and errors do not depend on it.
+  ThreadPool* pool = nullptr;
 };
 
 // Computes every feature of `strategy` on `data` (timeframe -> bars; bars already date-filtered),

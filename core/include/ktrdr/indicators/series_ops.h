@@ -13,6 +13,8 @@
 #include <span>
 #include <vector>
 
+#include "ktrdr/common/huge_pages.h"
+
 namespace ktrdr::indicators {
 
 using Column = std::vector<double>;
@@ -21,8 +23,7 @@ using Column = std::vector<double>;
 // first touched: a fresh 8 MB column then costs 4 page faults instead of 2048 (expensive on a VM). Values are
 // unaffected.
 Column new_column(size_t n, double fill = 0.0);
-// madvise(MADV_HUGEPAGE) on the 2 MB-aligned part of [p, p + bytes) (Linux); a no-op for small ranges.
-void advise_huge_pages(const void* p, size_t bytes);
+using ktrdr::advise_huge_pages;  // common/huge_pages.h
 
 Column rolling_mean(std::span<const double> x, size_t window, size_t min_periods);
 Column rolling_sum(std::span<const double> x, size_t window, size_t min_periods);

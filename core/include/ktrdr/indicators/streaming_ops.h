@@ -1,8 +1,9 @@
 // Column primitives of series_ops.h one row at a time, for indicators that fuse several steps into one pass
-// (ADX: true range, three Wilder smoothings, DI and DX, a fourth smoothing; Williams %R, Stochastic: rolling
-// max and min) instead of materialising a column per step. series_ops.cpp builds ewm_mean, rolling_max/min
-// and true_range on these, so the fused and the column forms perform the same operations in the same order
-// and give the same bits.
+// (ADX: true range, three Wilder smoothings, DI and DX, a fourth smoothing; Williams %R: rolling max and min;
+// Stochastic: rolling max and min, then two rolling means) instead of materialising a column per step.
+// series_ops.cpp builds ewm_mean, rolling_max/min, true_range and (through KahanRun and kahan_mean)
+// rolling_mean on these, so the fused and the column forms perform the same operations in the same order and
+// give the same bits.
 #pragma once
 
 #include <cmath>
@@ -112,6 +113,96 @@ class RollingExtreme {
   size_t i_ = 0;
   size_t head_ = 0, tail_ = 0, size_ = 0;  // front ring_[head_]; the back is just before ring_[tail_]
   size_t nobs_ = 0;
+};
+
+// pandas' Kahan-compensated running sum of a rolling window (roll_sum / roll_mean in aggregations.pyx):
+// values enter with add() and leave with remove(); NaN are skipped; same_run counts the run of identical
+// values that ends at the newest one (it makes a constant window's mean exact).
+struct KahanRun {
+  double sum = 0.0;
+  double comp_add = 0.0;
+  double comp_remove = 0.0;
+  long long nobs = 0;
+  long long neg_ct = 0;
+  long long same_run = 0;
+  double prev_value = 0.0;
+
+  void reset(double first) {
+    sum = comp_add = comp_remove = 0.0;
+    nobs = neg_ct = 0;
+    same_run = 0;
+    prev_value = first;
+  }
+  void add(double v) {
+    if (v != v) return;
+    ++nobs;
+    const double y = v - comp_add;
+    const double t = sum + y;
+    comp_add = t - sum - y;
+    sum = t;
+    if (std::signbit(v)) ++neg_ct;
+    if (v == prev_value) {
+      ++same_run;
+    } else {
+      same_run = 1;
+    }
+    prev_value = v;
+  }
+  void remove(double v) {
+    if (v != v) return;
+    --nobs;
+    const double y = -v - comp_remove;
+    const double t = sum + y;
+    comp_remove = t - sum - y;
+    sum = t;
+    if (std::signbit(v)) --neg_ct;
+  }
+};
+
+// roll_mean's result for the window in `r` (NaN below min_periods).
+inline double kahan_mean(const KahanRun& r, long long min_periods) {
+  if (r.nobs >= min_periods && r.nobs > 0) {
+    double result = r.sum / static_cast<double>(r.nobs);
+    if (r.same_run >= r.nobs) {
+      result = r.prev_value;
+    } else if (r.neg_ct == 0 && result < 0) {
+      result = 0;
+    } else if (r.neg_ct == r.nobs && result > 0) {
+      result = 0;
+    }
+    return result;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// pandas' rolling(window, min_periods).mean(), one value per call: next(x_i) returns row i of
+// rolling_mean(x). Keeps the last `window` values (window >= 1). As roll_mean, a window that does not overlap
+// the previous one (window 1) restarts the running sum.
+class RollingMean {
+ public:
+  RollingMean(size_t window, size_t min_periods)
+      : window_(window == 0 ? 1 : window), ring_(window_), minp_(static_cast<long long>(min_periods)) {}
+
+  double next(double v) {
+    if (i_ == 0 || window_ == 1) {
+      run_.reset(v);
+    } else if (i_ >= window_) {
+      run_.remove(ring_[slot_]);  // the value that was `window` rows ago
+    }
+    run_.add(v);
+    ring_[slot_] = v;
+    slot_ = slot_ + 1 == window_ ? 0 : slot_ + 1;
+    ++i_;
+    return kahan_mean(run_, minp_);
+  }
+
+ private:
+  size_t window_;
+  std::vector<double> ring_;
+  long long minp_;
+  KahanRun run_;
+  size_t i_ = 0;
+  size_t slot_ = 0;
 };
 
 // True range of bar i > 0: max(H-L, |H-C_prev|, |L-C_prev|) skipping NaN (DataFrame.max(axis=1, skipna=True):

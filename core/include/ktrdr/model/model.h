@@ -3,6 +3,11 @@
 // `load` accepts a reference model.pt (a state_dict written by Python's torch.save: zip archive with
 // data.pkl, read by our own strict pickle reader) for MLP / LSTM / GRU architectures, or a TorchScript
 // file (torch.jit.save). Errors name the file and the key / shape that does not fit.
+//
+// libtorch is not linked into the programs: the first call that needs it (load, read_state_dict,
+// set_num_threads, num_threads) loads the plugin libktrdr_torch.so, from beside the program (the build tree,
+// or <libdir>/ktrdr once installed) or from $KTRDR_TORCH_BACKEND; a ktrdr::Error says where it looked when it
+// cannot. So `--help`, option errors and feature-only commands start in milliseconds.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +16,10 @@
 #include <vector>
 
 #include "ktrdr/config/strategy_config.h"
+
+namespace ktrdr {
+class ThreadPool;
+}
 
 namespace ktrdr::model {
 
@@ -38,10 +47,17 @@ class Model {
   // Output is row-major [n_rows x num_outputs] (raw network outputs: logits or regression value).
   // MLP: row i -> output i. LSTM/GRU: output i uses the window of rows [i-L+1, i]; rows i < L-1
   // (no full window) get NaN outputs. Runs in chunks of `chunk_rows`, float32, inference mode.
-  std::vector<float> predict(const float* rows, size_t n_rows, size_t chunk_rows = 4096) const;
+  // With a pool of 2+ threads, the same chunks are shared out among the threads (one libtorch thread each):
+  // the outputs are the one-thread outputs bit for bit.
+  static constexpr size_t kChunkRows = 4096;
+  std::vector<float> predict(const float* rows, size_t n_rows, size_t chunk_rows = kChunkRows,
+                             ThreadPool* pool = nullptr) const;
   // One forward per row (reference behaviour; for comparison and benchmarks). Same output layout.
   std::vector<float> predict_per_row(const float* rows, size_t n_rows) const;
 
+  // Loads libtorch (the plugin) now instead of at the first load(); throws ktrdr::Error as load() would. Lets
+  // a caller overlap the ~0.5 s it takes with other work.
+  static void load_backend();
   // Sets libtorch's intra-op thread count (servers use 1). Process-wide.
   static void set_num_threads(int threads);
   static int num_threads();

@@ -11,6 +11,10 @@
 #include "ktrdr/common/trading_costs.h"
 #include "ktrdr/engine/progress.h"
 
+namespace ktrdr {
+class BarCache;
+}
+
 namespace ktrdr::runner {
 
 struct BacktestRequest {
@@ -27,7 +31,13 @@ struct BacktestRequest {
   double checkpoint_min_gap_seconds = 0.0;  // see engine::EngineOptions (workers use ~1 s)
   uint64_t progress_every_bars = 1000;
 
-  // Throws ktrdr::Error naming the field when a value is out of range (capital <= 0, ...).
+  // How the run uses the machine; the results do not depend on either.
+  unsigned threads = 1;           // a pool of this many threads (caller included) for parsing, indicators,
+                                  // fuzzy blocks and inference, owned by the run
+  BarCache* bar_cache = nullptr;  // parsed-data cache (ktrdr/data/bar_cache.h), may be shared by runs;
+                                  // nullptr: data files are parsed every time
+
+  // Throws ktrdr::Error naming the field when a value is out of range (capital <= 0, bad mode, ...).
   void validate() const;
 };
 

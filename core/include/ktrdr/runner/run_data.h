@@ -9,6 +9,7 @@
 
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/data/bar_series.h"
+#include "ktrdr/data/ohlcv_loader.h"
 
 namespace ktrdr::runner {
 
@@ -20,9 +21,10 @@ struct RunData {
   std::optional<int64_t> end_ns;
 };
 
-// symbol/timeframe "" take the model's defaults. Throws ktrdr::Error with what to fix.
-RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& data_dir,
-                      const std::string& symbol, const std::string& timeframe, const std::string& start_date,
-                      const std::string& end_date);
+// symbol/timeframe "" take the model's defaults. `load` says how files are read (cache, threads). Throws
+// ktrdr::Error with what to fix.
+RunData load_run_data(const config::ModelBundleInfo& bundle, const std::string& data_dir, const std::string& symbol,
+                      const std::string& timeframe, const std::string& start_date, const std::string& end_date,
+                      const LoadOptions& load = {});
 
 }  // namespace ktrdr::runner

@@ -1,6 +1,7 @@
-// Model: the reference MLP / LSTM / GRU networks (docs/reference.md §5.3) rebuilt with libtorch's C++
-// modules, weights loaded from a torch.save()d state_dict by key with strict checks, or a TorchScript module.
-// The only TU of the project that includes <torch/...> (state_dict_reader.cpp includes caffe2's zip reader).
+// The libtorch plugin (libktrdr_torch.so, model_backend.h): the reference MLP / LSTM / GRU networks
+// (docs/reference.md §5.3) rebuilt with libtorch's C++ modules, weights loaded from a torch.save()d
+// state_dict by key with strict checks, or a TorchScript module. The only TU of the project that includes
+// <torch/...> (state_dict_reader.cpp includes caffe2's zip reader).
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -13,7 +14,8 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/model/model.h"
-#include "model/state_dict_reader.h"
+#include "model/model_backend.h"
+#include "model/torch/state_dict_reader.h"
 
 namespace ktrdr::model {
 namespace {
@@ -162,17 +164,20 @@ void load_weights(torch::nn::Module& module, const std::vector<NamedTensor>& fil
   }
 }
 
-}  // namespace
-
-struct Model::Impl {
+class TorchNetwork final : public detail::Network {
+ public:
   ModelSpec spec;
   std::string path;
-  int window = 1;  // rows per input (sequence_length for LSTM/GRU, 1 for MLP)
-  // forward() of libtorch modules is non-const; inference does not change them.
+  int window_ = 1;  // rows per input (sequence_length for LSTM/GRU, 1 for MLP)
+  // forward() of libtorch modules is non-const; inference does not change them (and may run on several
+  // threads at once).
   mutable torch::nn::Sequential mlp{nullptr};
   mutable RecurrentNet rnn{nullptr};
   mutable torch::jit::Module script;
   bool scripted = false;
+
+  bool is_torchscript() const override { return scripted; }
+  int window() const override { return window_; }
 
   torch::Tensor forward(const torch::Tensor& x) const {
     if (scripted) return script.forward({x}).toTensor();
@@ -196,23 +201,47 @@ struct Model::Impl {
                   spec.num_outputs);
     return y.to(torch::kFloat32).contiguous();
   }
-  torch::Tensor input_view(const float* rows, int64_t n) const {
-    return torch::from_blob(const_cast<float*>(rows), {n, spec.input_size}, torch::kFloat32);
+
+  void predict_range(const float* rows, size_t n_rows, size_t first, size_t end, size_t chunk_rows,
+                     float* out) const override {
+    const int64_t c = spec.num_outputs;
+    const int64_t len = window_;
+    const int64_t chunk = static_cast<int64_t>(std::max<size_t>(chunk_rows, 1));
+    c10::InferenceMode guard;
+    const torch::Tensor all = torch::from_blob(
+        const_cast<float*>(rows), {static_cast<int64_t>(n_rows), spec.input_size}, torch::kFloat32);
+    // One input per output row: the row itself (MLP), or the window [i-L+1, i] as [n-L+1, L, F].
+    const torch::Tensor inputs = len == 1 ? all : all.unfold(0, len, 1).transpose(1, 2);
+    for (int64_t start = static_cast<int64_t>(first); start < static_cast<int64_t>(end); start += chunk) {
+      const int64_t b = std::min(chunk, static_cast<int64_t>(end) - start);
+      const torch::Tensor y = run(inputs.narrow(0, start, b).contiguous(), b);
+      std::memcpy(out + (start + len - 1) * c, y.data_ptr<float>(),
+                  static_cast<size_t>(b * c) * sizeof(float));
+    }
+  }
+
+  void predict_per_row(const float* rows, size_t n_rows, float* out) const override {
+    const int64_t c = spec.num_outputs;
+    const int64_t len = window_;
+    const int64_t f = spec.input_size;
+    c10::InferenceMode guard;
+    for (int64_t i = len - 1; i < static_cast<int64_t>(n_rows); ++i) {
+      float* first = const_cast<float*>(rows) + (i - len + 1) * f;
+      const torch::Tensor x = len == 1 ? torch::from_blob(first, {1, f}, torch::kFloat32)
+                                       : torch::from_blob(first, {1, len, f}, torch::kFloat32);
+      const torch::Tensor y = run(x, 1);
+      std::memcpy(out + i * c, y.data_ptr<float>(), static_cast<size_t>(c) * sizeof(float));
+    }
   }
 };
 
-Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Model::Model(Model&&) noexcept = default;
-Model& Model::operator=(Model&&) noexcept = default;
-Model::~Model() = default;
-
-Model Model::load(const std::string& path, const ModelSpec& spec) {
+std::unique_ptr<detail::Network> load_network(const std::string& path, const ModelSpec& spec) {
   validate(spec, path);
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<TorchNetwork>();
   impl->spec = spec;
   impl->path = path;
   const bool temporal = spec.architecture.type != config::ModelType::kMlp;
-  impl->window = temporal ? spec.sequence_length : 1;
+  impl->window_ = temporal ? spec.sequence_length : 1;
 
   if (detail::inspect_archive(path) == detail::ArchiveKind::kTorchScript) {
     try {
@@ -225,9 +254,9 @@ Model Model::load(const std::string& path, const ModelSpec& spec) {
     // Probe with one zero input of the spec's shape: the module must map it to [1, num_outputs].
     c10::InferenceMode guard;
     auto probe =
-        temporal ? torch::zeros({1, impl->window, spec.input_size}) : torch::zeros({1, spec.input_size});
+        temporal ? torch::zeros({1, impl->window_, spec.input_size}) : torch::zeros({1, spec.input_size});
     impl->run(probe, 1);
-    return Model(std::move(impl));
+    return impl;
   }
 
   const std::vector<NamedTensor> weights = read_state_dict(path);
@@ -240,69 +269,33 @@ Model Model::load(const std::string& path, const ModelSpec& spec) {
     load_weights(*impl->mlp, weights, path, spec);
     impl->mlp->eval();
   }
-  return Model(std::move(impl));
+  return impl;
 }
 
-const ModelSpec& Model::spec() const {
-  return impl_->spec;
-}
-int Model::num_outputs() const {
-  return impl_->spec.num_outputs;
-}
-int Model::sequence_length() const {
-  return impl_->window;
-}
-bool Model::is_torchscript() const {
-  return impl_->scripted;
-}
-
-std::vector<float> Model::predict(const float* rows, size_t n_rows, size_t chunk_rows) const {
-  const Impl& m = *impl_;
-  const int64_t c = m.spec.num_outputs;
-  const int64_t len = m.window;
-  std::vector<float> out(n_rows * static_cast<size_t>(c), std::numeric_limits<float>::quiet_NaN());
-  if (n_rows < static_cast<size_t>(len)) return out;
-  KTRDR_REQUIRE(rows != nullptr, "{}: predict() on a null row pointer", m.path);
-  const int64_t chunk = static_cast<int64_t>(std::max<size_t>(chunk_rows, 1));
-  c10::InferenceMode guard;
-  const torch::Tensor all = m.input_view(rows, static_cast<int64_t>(n_rows));
-  // One input per output row: the row itself (MLP), or the window [i-L+1, i] as [n-L+1, L, F].
-  const torch::Tensor inputs = len == 1 ? all : all.unfold(0, len, 1).transpose(1, 2);
-  const int64_t n_inputs = inputs.size(0);
-  for (int64_t start = 0; start < n_inputs; start += chunk) {
-    const int64_t b = std::min(chunk, n_inputs - start);
-    const torch::Tensor y = m.run(inputs.narrow(0, start, b).contiguous(), b);
-    std::memcpy(out.data() + (start + len - 1) * c, y.data_ptr<float>(),
-                static_cast<size_t>(b * c) * sizeof(float));
-  }
-  return out;
-}
-
-std::vector<float> Model::predict_per_row(const float* rows, size_t n_rows) const {
-  const Impl& m = *impl_;
-  const int64_t c = m.spec.num_outputs;
-  const int64_t len = m.window;
-  const int64_t f = m.spec.input_size;
-  std::vector<float> out(n_rows * static_cast<size_t>(c), std::numeric_limits<float>::quiet_NaN());
-  if (n_rows < static_cast<size_t>(len)) return out;
-  KTRDR_REQUIRE(rows != nullptr, "{}: predict_per_row() on a null row pointer", m.path);
-  c10::InferenceMode guard;
-  for (int64_t i = len - 1; i < static_cast<int64_t>(n_rows); ++i) {
-    float* first = const_cast<float*>(rows) + (i - len + 1) * f;
-    const torch::Tensor x = len == 1 ? torch::from_blob(first, {1, f}, torch::kFloat32)
-                                     : torch::from_blob(first, {1, len, f}, torch::kFloat32);
-    const torch::Tensor y = m.run(x, 1);
-    std::memcpy(out.data() + i * c, y.data_ptr<float>(), static_cast<size_t>(c) * sizeof(float));
-  }
-  return out;
-}
-
-void Model::set_num_threads(int threads) {
-  KTRDR_REQUIRE(threads >= 1, "torch thread count must be >= 1 (got {})", threads);
+void set_threads(int threads) {
   at::set_num_threads(threads);
 }
-int Model::num_threads() {
+int get_threads() {
   return at::get_num_threads();
 }
+void single_thread_here() {
+  // at::set_num_threads also sets the calling thread's OpenMP count, which OpenBLAS reads on every call.
+  at::set_num_threads(1);
+}
 
+const detail::BackendApi kApi{detail::kBackendAbi,
+                              static_cast<uint32_t>(sizeof(ModelSpec)),
+                              static_cast<uint32_t>(sizeof(NamedTensor)),
+                              &load_network,
+                              &read_state_dict,
+                              &set_threads,
+                              &get_threads,
+                              &single_thread_here};
+
+}  // namespace
 }  // namespace ktrdr::model
+
+extern "C" __attribute__((visibility("default"))) const ktrdr::model::detail::BackendApi*
+ktrdr_torch_backend() {
+  return &ktrdr::model::kApi;
+}

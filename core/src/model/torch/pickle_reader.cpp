@@ -1,4 +1,4 @@
-#include "model/pickle_reader.h"
+#include "model/torch/pickle_reader.h"
 
 #include <cstring>
 #include <map>

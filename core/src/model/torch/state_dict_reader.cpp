@@ -1,6 +1,6 @@
 // read_state_dict: the zip container is read with caffe2's PyTorchStreamReader (part of libtorch; this TU
 // only needs its light header), data.pkl with our strict pickle reader (pickle_reader.cpp).
-#include "model/state_dict_reader.h"
+#include "model/torch/state_dict_reader.h"
 
 #include <bit>
 #include <cstring>
@@ -12,7 +12,7 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/model/model.h"
-#include "model/pickle_reader.h"
+#include "model/torch/pickle_reader.h"
 
 namespace ktrdr::model {
 namespace detail {
