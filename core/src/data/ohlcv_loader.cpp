@@ -76,8 +76,8 @@ BarSeries parse_ohlcv_csv(std::string_view text, const std::string& origin) {
     return false;
   };
   std::string_view line;
-  KTRDR_REQUIRE(next_line(line), "{}: the file is empty; expected a header row timestamp,open,high,low,close,volume",
-                origin);
+  KTRDR_REQUIRE(next_line(line),
+                "{}: the file is empty; expected a header row timestamp,open,high,low,close,volume", origin);
   std::vector<std::string_view> fields;
   split_fields(line, fields);
   // Column positions of open, high, low, close, volume.
@@ -171,17 +171,21 @@ BarSeries load_ohlcv(const std::string& data_dir, const std::string& symbol, con
                symbol);
   }
   BarSeries bars = load_ohlcv_csv(path);
-  if (range.start_ns || range.end_ns) {
-    const int64_t s = range.start_ns.value_or(INT64_MIN);
-    const int64_t e = range.end_ns.value_or(INT64_MAX);
-    KTRDR_REQUIRE(s <= e, "start {} is after end {}", format_iso_utc(s), format_iso_utc(e));
-    BarSeries cut = bars.between(s, e);
-    KTRDR_REQUIRE(!cut.empty(), "{}: no bars between {} and {} (the file covers {} .. {})", path,
-                  range.start_ns ? format_iso_utc(s) : "-", range.end_ns ? format_iso_utc(e) : "-",
-                  format_iso_utc(bars.ts_ns.front()), format_iso_utc(bars.ts_ns.back()));
-    return cut;
-  }
-  return bars;
+  if (!range.start_ns && !range.end_ns) return bars;
+  return filter_range(bars, range, path);
+}
+
+BarSeries filter_range(const BarSeries& bars, const DataRange& range, const std::string& origin) {
+  if (!range.start_ns && !range.end_ns) return bars;
+  const int64_t s = range.start_ns.value_or(INT64_MIN);
+  const int64_t e = range.end_ns.value_or(INT64_MAX);
+  KTRDR_REQUIRE(s <= e, "start {} is after end {}", format_iso_utc(s), format_iso_utc(e));
+  KTRDR_REQUIRE(!bars.empty(), "{}: no bars", origin);
+  BarSeries cut = bars.between(s, e);
+  KTRDR_REQUIRE(!cut.empty(), "{}: no bars between {} and {} (the data covers {} .. {})", origin,
+                range.start_ns ? format_iso_utc(s) : "-", range.end_ns ? format_iso_utc(e) : "-",
+                format_iso_utc(bars.ts_ns.front()), format_iso_utc(bars.ts_ns.back()));
+  return cut;
 }
 
 int64_t timeframe_ns(const std::string& tf) {

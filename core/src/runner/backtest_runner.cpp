@@ -32,25 +32,25 @@ position::AccountingMode parse_accounting_mode(const std::string& mode) {
 
 void BacktestRequest::validate() const {
   KTRDR_REQUIRE(!model_dir.empty(), "model directory is required");
-  KTRDR_REQUIRE(!data_dir.empty(), "data directory is required");
   KTRDR_REQUIRE(initial_capital > 0, "initial capital must be > 0 (got {})", initial_capital);
   KTRDR_REQUIRE(commission >= 0 && commission < 1, "commission must be in [0, 1) (got {})", commission);
   KTRDR_REQUIRE(slippage >= 0 && slippage < 1, "slippage must be in [0, 1) (got {})", slippage);
-  KTRDR_REQUIRE(position_fraction > 0 && position_fraction <= 1, "position fraction must be in (0, 1] (got {})",
-                position_fraction);
+  KTRDR_REQUIRE(position_fraction > 0 && position_fraction <= 1,
+                "position fraction must be in (0, 1] (got {})", position_fraction);
   (void)parse_accounting_mode(mode);
   (void)features::parse_alignment_mode(mode);
 }
 
-RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, const std::string* resume_checkpoint) {
+ReportOutcome run_backtest_report(const BacktestRequest& request, const BarLoader& bar_loader,
+                                  const RunHooks& hooks, const std::string* resume_checkpoint) {
   request.validate();
   const auto t_start = Clock::now();
   engine::PhaseSeconds phases;
 
   // 1. model directory (metadata, strategy) and data
   const config::ModelBundleInfo bundle = config::load_model_bundle(request.model_dir);
-  const RunData data = load_run_data(bundle, request.data_dir, request.symbol, request.timeframe, request.start_date,
-                                     request.end_date);
+  const RunData data = load_run_data(bundle, bar_loader, request.symbol, request.timeframe,
+                                     request.start_date, request.end_date);
   const BarSeries& bars = data.bars.at(data.base_timeframe);
   phases.load = seconds_since(t_start);
 
@@ -59,10 +59,12 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
   features::FeatureOptions fopts;
   fopts.mode = features::parse_alignment_mode(request.mode);
   // Straight to the float32 matrix: the double feature columns are never needed here.
-  const features::FeatureMatrix matrix = features::compute_feature_matrix(
-      bundle.strategy, data.bars, data.base_timeframe, bundle.resolved_features, bundle.normalization_params, fopts);
+  const features::FeatureMatrix matrix =
+      features::compute_feature_matrix(bundle.strategy, data.bars, data.base_timeframe,
+                                       bundle.resolved_features, bundle.normalization_params, fopts);
   for (const auto& w : matrix.warnings) log::warn("{}", w);
-  KTRDR_REQUIRE(matrix.rows == bars.size(), "internal: {} feature rows for {} bars", matrix.rows, bars.size());
+  KTRDR_REQUIRE(matrix.rows == bars.size(), "internal: {} feature rows for {} bars", matrix.rows,
+                bars.size());
   phases.features = seconds_since(t);
 
   // 3. one batched inference over every bar (features do not depend on the position)
@@ -118,7 +120,7 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
   engine::EngineOutcome out = eng.run(in, ehooks, resume_checkpoint);
   phases.simulation = seconds_since(t);
 
-  RunOutcome result;
+  ReportOutcome result;
   result.last_progress = out.last_progress;
   if (out.status == engine::EngineOutcome::Status::kCancelled) {
     result.status = RunOutcome::Status::kCancelled;
@@ -126,9 +128,9 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
     return result;
   }
 
-  // 5. metrics were computed at the end of the loop; the JSON document is the last step
+  // 5. metrics were computed at the end of the loop
   t = Clock::now();
-  engine::ResultHeader header;
+  engine::ResultHeader& header = result.report.header;
   header.strategy_name = bundle.strategy_name.empty() ? bundle.model_name : bundle.strategy_name;
   header.symbol = data.symbol;
   header.timeframe = data.base_timeframe;
@@ -138,8 +140,24 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
   header.phase_seconds = phases;
   header.execution_time_seconds = seconds_since(t_start);
   result.status = RunOutcome::Status::kCompleted;
-  result.result_json = engine::result_to_json(header, eopts, out.result);
+  result.report.options = std::move(eopts);
+  result.report.result = std::move(out.result);
   return result;
+}
+
+RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
+                        const std::string* resume_checkpoint) {
+  request.validate();
+  ReportOutcome run =
+      run_backtest_report(request, csv_bar_loader(request.data_dir), hooks, resume_checkpoint);
+  RunOutcome out;
+  out.status = run.status;
+  out.checkpoint = std::move(run.checkpoint);
+  out.last_progress = run.last_progress;
+  // the JSON document is the last step
+  if (run.status == RunOutcome::Status::kCompleted)
+    out.result_json = engine::result_to_json(run.report.header, run.report.options, run.report.result);
+  return out;
 }
 
 }  // namespace ktrdr::runner

@@ -26,6 +26,9 @@ BarSeries parse_ohlcv_csv(std::string_view text, const std::string& origin);
 // Path of the data file for a symbol/timeframe; validates both names as the reference does
 // (symbol ^[A-Za-z0-9_.-]+$ up to 20 chars, timeframe ^[0-9]+[mhdwM]$).
 std::string ohlcv_path(const std::string& data_dir, const std::string& symbol, const std::string& timeframe);
+// The bars within the inclusive range (all of them when the range is open). Throws if start > end or the
+// range leaves no bars (naming `origin` and what it covers).
+BarSeries filter_range(const BarSeries& bars, const DataRange& range, const std::string& origin);
 // Loads and filters to the inclusive range. Throws if the file is missing (listing what the directory
 // holds for that symbol) or the range leaves no bars.
 BarSeries load_ohlcv(const std::string& data_dir, const std::string& symbol, const std::string& timeframe,

@@ -1,5 +1,6 @@
 // The whole backtest pipeline for one job: model directory + data -> features -> batched inference ->
-// engine loop -> metrics -> result JSON. Used by `ktrdr-backtest run` (embedded) and by the worker daemon.
+// engine loop -> metrics -> result JSON. Used by `ktrdr-backtest run` (embedded) and by the worker daemon;
+// run_backtest_report (bars from any BarLoader, the result as structs) by the Python module.
 // Torch-free header; the implementation links ktrdr::model.
 #pragma once
 
@@ -7,22 +8,26 @@
 #include <functional>
 #include <string>
 
+#include "ktrdr/engine/backtest_result.h"
+#include "ktrdr/engine/engine_options.h"
 #include "ktrdr/engine/progress.h"
+#include "ktrdr/engine/result_json.h"
+#include "ktrdr/runner/run_data.h"
 
 namespace ktrdr::runner {
 
 struct BacktestRequest {
-  std::string model_dir;             // reference model directory (metadata_v3.json, config.json, model.pt, ...)
-  std::string data_dir;              // holds {symbol}_{timeframe}.csv
-  std::string symbol;                // "" = the model's first training symbol
-  std::string timeframe;             // "" = the model's base timeframe
-  std::string start_date;            // YYYY-MM-DD or ISO-8601, inclusive, naive = UTC ("" = first bar)
-  std::string end_date;              // same ("" = last bar)
+  std::string model_dir;   // reference model directory (metadata_v3.json, config.json, model.pt, ...)
+  std::string data_dir;    // holds {symbol}_{timeframe}.csv (run_backtest; unused with a BarLoader)
+  std::string symbol;      // "" = the model's first training symbol
+  std::string timeframe;   // "" = the model's base timeframe
+  std::string start_date;  // YYYY-MM-DD or ISO-8601, inclusive, naive = UTC ("" = first bar)
+  std::string end_date;    // same ("" = last bar)
   double initial_capital = 100000.0;
   double commission = 0.001;
   double slippage = 0.0005;
   double position_fraction = 0.25;
-  std::string mode = "corrected";    // "ktrdr" | "corrected"
+  std::string mode = "corrected";  // "ktrdr" | "corrected"
   uint64_t checkpoint_every_bars = 10000;
   double checkpoint_every_seconds = 30.0;
   double checkpoint_min_gap_seconds = 0.0;  // see engine::EngineOptions (workers use ~1 s)
@@ -42,13 +47,33 @@ struct RunHooks {
 struct RunOutcome {
   enum class Status { kCompleted, kCancelled };
   Status status = Status::kCompleted;
-  std::string result_json;   // kCompleted: the JSON that `ktrdr-backtest run --output` writes
-  std::string checkpoint;    // kCancelled: the state to resume from
+  std::string result_json;  // kCompleted: the JSON that `ktrdr-backtest run --output` writes
+  std::string checkpoint;   // kCancelled: the state to resume from
   engine::ProgressSnapshot last_progress;
 };
 
-// Runs the job. `resume_checkpoint`, when given, continues from that state (the inputs must be the same
-// job: mismatches are rejected with a clear error). Throws ktrdr::Error on bad input.
+// A completed run as the engine's structs: what result_to_json renders into the result document.
+struct RunReport {
+  engine::ResultHeader header;
+  engine::EngineOptions options;
+  engine::BacktestResult result;
+};
+
+struct ReportOutcome {
+  RunOutcome::Status status = RunOutcome::Status::kCompleted;
+  RunReport report;        // kCompleted
+  std::string checkpoint;  // kCancelled: the state to resume from
+  engine::ProgressSnapshot last_progress;
+};
+
+// The pipeline with the bars from `bars` (request.data_dir is not used) and the result as structs (no JSON).
+// Same numbers as run_backtest on the same bars. Throws ktrdr::Error on bad input.
+ReportOutcome run_backtest_report(const BacktestRequest& request, const BarLoader& bars,
+                                  const RunHooks& hooks = {}, const std::string* resume_checkpoint = nullptr);
+
+// Runs the job on {request.data_dir}/{symbol}_{timeframe}.csv. `resume_checkpoint`, when given, continues
+// from that state (the inputs must be the same job: mismatches are rejected with a clear error). Throws
+// ktrdr::Error on bad input.
 RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks = {},
                         const std::string* resume_checkpoint = nullptr);
 
