@@ -4,43 +4,31 @@
     r = kb.run("examples/models/example_mlp/1h_v1", data="examples/data", timeframe="1h")
     r.metrics["sharpe_ratio"], r.trades, r.equity_curve.portfolio_value
 
+    fleet = kb.Fleet("tcp://127.0.0.1:5555", progress="tcp://127.0.0.1:5558")
+    op = fleet.submit("example_mlp", timeframe="1h", start="2022-01-03", end="2022-12-30")
+    fleet.wait(op, progress=lambda p: print(f"{p['percentage']:.0f}%")); r = fleet.results(op)
+
 run() backtests in this process with the engine of `ktrdr-backtest run` (same numbers); Fleet submits to a
 ktrdr-broker and follows the operations. Errors in the inputs raise ValueError / TypeError (engine errors are
-ktrdr_backtest.Error, a ValueError) naming the value and the fix.
+ktrdr_backtest.Error, a ValueError) naming the value and the fix; broker replies that are not ok raise
+FleetError ("not_found: ..."), silence BrokerUnreachable (a FleetError).
 """
-import datetime as _dt
 import os as _os
 
 from . import _core
 from ._bars import bars_argument as _bars_argument
 from ._bars import bars_from_frame
+from ._fleet import Fleet
 from ._result import TRADE_COLUMNS, BacktestResult
+from ._times import time_text as _time_text
 
 Error = _core.Error
+FleetError = _core.FleetError
+BrokerUnreachable = _core.BrokerUnreachable
 DEFAULTS = dict(_core.DEFAULTS)
 
-__all__ = ["run", "BacktestResult", "Error", "DEFAULTS", "TRADE_COLUMNS", "bars_from_frame", "load_result"]
-
-
-def _time_text(value, what):
-    """start/end -> the text the engine parses ("" = open)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    import pandas as pd
-    if isinstance(value, (pd.Timestamp, _dt.datetime)):
-        ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert("UTC").tz_localize(None)
-        text = ts.strftime("%Y-%m-%dT%H:%M:%S")
-        if ts.microsecond or ts.nanosecond:
-            text += f".{ts.microsecond:06d}"
-        return text + "Z"
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    raise TypeError(f"{what} must be None, a string, a date, a datetime or a pandas Timestamp; got "
-                    f"{type(value).__name__}")
+__all__ = ["run", "Fleet", "BacktestResult", "Error", "FleetError", "BrokerUnreachable", "DEFAULTS",
+           "TRADE_COLUMNS", "bars_from_frame", "load_result"]
 
 
 def run(model_dir, data, *, symbol=None, timeframe=None, start=None, end=None, mode=DEFAULTS["mode"],

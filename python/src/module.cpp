@@ -16,5 +16,5 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "ktrdr-backtest engine bindings (use the ktrdr_backtest package)";
   ktrdr::python::register_errors(m);
   ktrdr::python::register_run(m);
-  // ktrdr::python::register_fleet(m);
+  ktrdr::python::register_fleet(m);
 }
