@@ -1,5 +1,6 @@
 // _core.FleetClient / _core.ProgressSubscription: the broker's client protocol for the ktrdr_backtest.Fleet
-// wrapper. Protocol values become plain dicts (enums by their protocol names: "pending", "idle", ...); a
+// wrapper. Protocol values become plain dicts keyed by their field names (msgpack_dict.h), states by their
+// protocol names ("pending", "idle", ...); a
 // Reply whose code is not ok raises FleetError("<code>: <message>"). Socket waits release the GIL.
 #include <optional>
 #include <string>
@@ -9,99 +10,31 @@
 
 #include "bindings.h"
 #include "fleet_client.h"
+#include "msgpack_dict.h"
 
 namespace py = pybind11;
 
 namespace ktrdr::python {
 namespace {
 
-py::dict to_dict(const proto::JobSpec& j) {
-  py::dict d;
-  d["job_type"] = j.job_type;
-  d["strategy"] = j.strategy;
-  d["model"] = j.model;
-  d["model_version"] = j.model_version;
-  d["symbol"] = j.symbol;
-  d["timeframe"] = j.timeframe;
-  d["start_date"] = j.start_date;
-  d["end_date"] = j.end_date;
-  d["initial_capital"] = j.initial_capital;
-  d["commission"] = j.commission;
-  d["slippage"] = j.slippage;
-  d["position_fraction"] = j.position_fraction;
-  d["mode"] = j.mode;
-  return d;
-}
-
-py::dict to_dict(const proto::Progress& p) {
-  py::dict d;
-  d["op_id"] = p.op_id;
-  d["worker_id"] = p.worker_id;
-  d["attempt"] = p.attempt;
-  d["seq"] = p.seq;
-  d["percentage"] = p.percentage;
-  d["bars_done"] = p.bars_done;
-  d["bars_total"] = p.bars_total;
-  d["bar_index"] = p.bar_index;
-  d["current_ts_ns"] = p.current_ts_ns;
-  d["current_date"] = p.current_date;
-  d["equity"] = p.equity;
-  d["pnl"] = p.pnl;
-  d["trades"] = p.trades;
-  d["win_rate"] = p.win_rate;
-  d["bars_per_second"] = p.bars_per_second;
-  d["eta_seconds"] = p.eta_seconds;
-  return d;
-}
-
+// Protocol messages as dicts (msgpack_dict.h), with their enums by name.
 py::dict to_dict(const proto::OperationInfo& o) {
-  py::dict d;
-  d["op_id"] = o.op_id;
+  py::dict d = message_dict(o);
   d["state"] = std::string(proto::to_string(o.state));
-  d["job"] = to_dict(o.job);
-  d["created_ns"] = o.created_ns;
-  d["started_ns"] = o.started_ns;
-  d["finished_ns"] = o.finished_ns;
-  d["attempts"] = o.attempts;
-  d["worker_id"] = o.worker_id;
-  d["progress"] = to_dict(o.progress);
-  d["errors"] = o.errors;
-  d["checkpoint_bar"] = o.checkpoint_bar;
-  d["has_checkpoint"] = o.has_checkpoint;
-  d["has_result"] = o.has_result;
   return d;
 }
 
 py::dict to_dict(const proto::OpEvent& e) {
-  py::dict d;
-  d["op_id"] = e.op_id;
+  py::dict d = message_dict(e);
   d["state"] = std::string(proto::to_string(e.state));
-  d["worker_id"] = e.worker_id;
-  d["message"] = e.message;
-  d["ts_ns"] = e.ts_ns;
   return d;
 }
 
 py::dict to_dict(const proto::FleetStatus& f) {
-  py::list workers;
-  for (const auto& w : f.workers) {
-    py::dict d;
-    d["worker_id"] = w.worker_id;
-    d["state"] = std::string(proto::to_string(w.state));
-    d["op_id"] = w.op_id;
-    d["last_heartbeat_ns"] = w.last_heartbeat_ns;
-    d["connected_ns"] = w.connected_ns;
-    d["jobs_done"] = w.jobs_done;
-    d["capabilities"] = w.capabilities;
-    d["queued"] = w.queued;
-    workers.append(d);
-  }
-  py::dict d;
-  d["workers"] = workers;
-  d["queue_length"] = f.queue_length;
-  d["running"] = f.running;
-  d["operations"] = f.operations;
-  d["broker_started_ns"] = f.broker_started_ns;
+  py::dict d = message_dict(f);
+  py::list workers = d["workers"];
+  for (size_t i = 0; i < f.workers.size(); ++i)
+    workers[i]["state"] = std::string(proto::to_string(f.workers[i].state));
   return d;
 }
 
@@ -159,7 +92,7 @@ void register_fleet(py::module_& m) {
             }
             if (!ev) return py::none();
             if (const auto* p = std::get_if<proto::Progress>(&*ev))
-              return py::make_tuple("progress", to_dict(*p));
+              return py::make_tuple("progress", message_dict(*p));
             return py::make_tuple("event", to_dict(std::get<proto::OpEvent>(*ev)));
           },
           py::arg("timeout_ms"), "(\"progress\", dict) or (\"event\", dict) within timeout_ms, else None");
