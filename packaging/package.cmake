@@ -4,9 +4,6 @@
 # `cpack -G DEB` in the build directory (or the `package` target, which builds first). Depends come from
 # dpkg-shlibdeps (the libraries the binaries link) plus what the scripts and the module need at run time.
 # Descriptions: synopsis on the first line, then the extended text without leading spaces (CPack adds one).
-set(KTRDR_PACKAGE_MAINTAINER "ktrdr-backtest maintainers <maintainers@ktrdr-backtest.invalid>"
-    CACHE STRING "Maintainer field of the .deb packages")
-
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ktrdr-backtest)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

@@ -49,6 +49,19 @@ def test_configs_are_conffiles_and_the_maintainer_scripts_are_there(fleet_deb):
     assert "deb-systemd-helper enable" in postinst
 
 
+def test_the_changelog_has_a_maintainer_trailer(fleet_deb, python_deb):
+    import gzip
+    import subprocess
+    for deb, name in ((fleet_deb, "ktrdr-backtest"), (python_deb, "python3-ktrdr-backtest")):
+        tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
+        gz = subprocess.run(["tar", "-xO", f"./usr/share/doc/{name}/changelog.Debian.gz"], input=tar, check=True,
+                            capture_output=True).stdout
+        lines = gzip.decompress(gz).decode().splitlines()
+        assert re.fullmatch(r"ktrdr-backtest \(\d+\.\d+\.\d+-1\) unstable; urgency=medium", lines[0])
+        assert re.fullmatch(r" -- [^<]+ <[^>]+@[^>]+>  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000", lines[-1])
+        assert field(deb, "Maintainer") == lines[-1][4:lines[-1].index(">") + 1]
+
+
 def test_control_fields_and_depends(fleet_deb):
     assert field(fleet_deb, "Package") == "ktrdr-backtest"
     assert field(fleet_deb, "Architecture") == "amd64"
