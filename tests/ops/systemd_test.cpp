@@ -18,9 +18,16 @@ namespace {
 using namespace ktrdr::test;
 using namespace std::chrono_literals;
 
-const fs::path kUnitDir = fs::path(KTRDR_SOURCE_DIR) / "systemd";
+// The units as configured for this build's install prefix (from systemd/*.in, packaging/CMakeLists.txt).
+const fs::path kUnitDir = fs::path(KTRDR_BINARY_DIR) / "systemd";
+const fs::path kSourceUnitDir = fs::path(KTRDR_SOURCE_DIR) / "systemd";
+// Where they look for the programs and configs: <prefix>/bin, and /etc/ktrdr for prefix /usr, else
+// <prefix>/etc/ktrdr.
+const std::string kPrefix = KTRDR_INSTALL_PREFIX;
+const std::string kBinDir = kPrefix + "/bin";
+const std::string kConfDir = kPrefix == "/usr" ? "/etc/ktrdr" : kPrefix + "/etc/ktrdr";
 
-// The units name /usr/local/bin/ktrdr-*, which systemd-analyze verify requires to exist. The copies
+// The units name <prefix>/bin/ktrdr-*, which systemd-analyze verify requires to exist. The copies
 // under test point at the built binaries, or at a stub when a daemon is not built yet.
 struct UnitCopies {
   TempDir dir{"ktrdr-ops"};
@@ -45,7 +52,8 @@ struct UnitCopies {
       if (ext != ".service" && ext != ".target") continue;
       std::string text = read_text(e.path());
       for (const auto& [name, target] : binaries) {
-        text = std::regex_replace(text, std::regex("/usr/local/bin/" + name + "\\b"), target.string());
+        text = std::regex_replace(text, std::regex("ExecStart=\\S+/" + name + "\\b"),
+                                  "ExecStart=" + target.string());
       }
       write_text(dir / e.path().filename().string(), text);
     }
@@ -135,13 +143,12 @@ TEST_CASE("systemd units - notify watchdog restart state directories user harden
   }
   CHECK(value(broker, "StateDirectory") == "ktrdr/broker");
   CHECK(value(worker, "StateDirectory") == "ktrdr/worker-%i");
-  CHECK(
-      value(broker, "ExecStart") ==
-      "/usr/local/bin/ktrdr-broker --config /etc/ktrdr/ktrdr-broker.conf --state-dir /var/lib/ktrdr/broker");
-  CHECK(value(worker, "ExecStart") ==
-        "/usr/local/bin/ktrdr-worker --config /etc/ktrdr/ktrdr-worker.conf --state-dir "
-        "/var/lib/ktrdr/worker-%i "
-        "--id %H-%i");
+  CHECK(value(broker, "ExecStart") == kBinDir + "/ktrdr-broker --config " + kConfDir +
+                                          "/ktrdr-broker.conf --state-dir /var/lib/ktrdr/broker");
+  CHECK(value(worker, "ExecStart") == kBinDir + "/ktrdr-worker --config " + kConfDir +
+                                          "/ktrdr-worker.conf --state-dir "
+                                          "/var/lib/ktrdr/worker-%i "
+                                          "--id %H-%i");
   CHECK(value(target, "WantedBy") == "multi-user.target");
 }
 
@@ -167,7 +174,7 @@ TEST_CASE("sysusers.d file creates the ktrdr user") {
   TempDir root{"ktrdr-ops"};
   std::string out;
   const int rc = run_shell("systemd-sysusers --dry-run --root=" + shell_quote(root.path().string()) + " " +
-                               shell_quote((kUnitDir / "ktrdr.sysusers").string()),
+                               shell_quote((kSourceUnitDir / "ktrdr.sysusers").string()),
                            &out);
   INFO(out);
   CHECK(rc == 0);

@@ -85,6 +85,19 @@ BarSeries load_ohlcv(const std::string& data_dir, const std::string& symbol, con
   return bars;
 }
 
+BarSeries filter_range(const BarSeries& bars, const DataRange& range, const std::string& origin) {
+  if (!range.start_ns && !range.end_ns) return bars;
+  const int64_t s = range.start_ns.value_or(INT64_MIN);
+  const int64_t e = range.end_ns.value_or(INT64_MAX);
+  KTRDR_REQUIRE(s <= e, "start {} is after end {}", format_iso_utc(s), format_iso_utc(e));
+  KTRDR_REQUIRE(!bars.empty(), "{}: no bars", origin);
+  BarSeries cut = bars.between(s, e);
+  KTRDR_REQUIRE(!cut.empty(), "{}: no bars between {} and {} (the data covers {} .. {})", origin,
+                range.start_ns ? format_iso_utc(s) : "-", range.end_ns ? format_iso_utc(e) : "-",
+                format_iso_utc(bars.ts_ns.front()), format_iso_utc(bars.ts_ns.back()));
+  return cut;
+}
+
 int64_t timeframe_ns(const std::string& tf) {
   size_t i = 0;
   int64_t n = 0;

@@ -20,33 +20,27 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// A metric as the reference to_dict writes it: counts as integers, values sanitised.
+void put_metric(Json& j, const metrics::NamedMetric& nm) {
+  if (nm.is_count) {
+    j[std::string(nm.name)] = static_cast<int64_t>(nm.value);
+  } else {
+    j[std::string(nm.name)] = metrics::sanitize(nm.value);
+  }
+}
+
 Json metrics_json(const metrics::PerformanceMetrics& m) {
   Json j = Json::object();
-  for (const auto& nm : metrics::named_metrics(m)) {
-    if (nm.is_count) {
-      j[std::string(nm.name)] = static_cast<int64_t>(nm.value);
-    } else {
-      j[std::string(nm.name)] = metrics::sanitize(nm.value);
-    }
-  }
+  for (const auto& nm : metrics::named_metrics(m)) put_metric(j, nm);
   return j;
 }
 
 Json extended_json(const metrics::ExtendedMetrics& x) {
-  using metrics::sanitize;
   Json j = Json::object();
-  j["cagr"] = sanitize(x.cagr);
-  j["annualized_volatility"] = sanitize(x.annualized_volatility);
-  j["sharpe_ratio"] = sanitize(x.sharpe_ratio);
-  j["sortino_ratio"] = sanitize(x.sortino_ratio);
-  j["periods_per_year"] = x.periods_per_year;
-  j["calendar"] = x.weekend_data ? "all_days" : "weekdays";
-  j["trading_days"] = x.trading_days;
-  j["max_drawdown_duration_days"] = sanitize(x.max_drawdown_duration_days);
-  j["exposure_pct"] = sanitize(x.exposure_pct);
-  j["buy_and_hold_return_pct"] = sanitize(x.buy_and_hold_return_pct);
-  j["expectancy"] = sanitize(x.expectancy);
-  j["sqn"] = sanitize(x.sqn);
+  for (const auto& nm : metrics::named_extended_metrics(x)) {
+    put_metric(j, nm);
+    if (nm.name == "periods_per_year") j["calendar"] = metrics::calendar_name(x);
+  }
   return j;
 }
 

@@ -58,6 +58,26 @@ std::vector<NamedMetric> named_metrics(const PerformanceMetrics& m) {
   };
 }
 
+std::vector<NamedMetric> named_extended_metrics(const ExtendedMetrics& x) {
+  return {
+      {"cagr", x.cagr, false},
+      {"annualized_volatility", x.annualized_volatility, false},
+      {"sharpe_ratio", x.sharpe_ratio, false},
+      {"sortino_ratio", x.sortino_ratio, false},
+      {"periods_per_year", static_cast<double>(x.periods_per_year), true},
+      {"trading_days", static_cast<double>(x.trading_days), true},
+      {"max_drawdown_duration_days", x.max_drawdown_duration_days, false},
+      {"exposure_pct", x.exposure_pct, false},
+      {"buy_and_hold_return_pct", x.buy_and_hold_return_pct, false},
+      {"expectancy", x.expectancy, false},
+      {"sqn", x.sqn, false},
+  };
+}
+
+std::string_view calendar_name(const ExtendedMetrics& x) {
+  return x.weekend_data ? "all_days" : "weekdays";
+}
+
 PerformanceMetrics calculate_metrics(const MetricsInput& in) {
   PerformanceMetrics m;
   if (in.tracker == nullptr || in.tracker->equity_curve.empty()) return m;

@@ -27,13 +27,12 @@ double seconds_since(Clock::time_point t0) {
 
 void BacktestRequest::validate() const {
   KTRDR_REQUIRE(!model_dir.empty(), "model directory is required");
-  KTRDR_REQUIRE(!data_dir.empty(), "data directory is required");
   costs.validate();
   KTRDR_REQUIRE(threads >= 1 && threads <= 1024, "threads must be in [1, 1024] (got {})", threads);
 }
 
-RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
-                        const std::string* resume_checkpoint) {
+ReportOutcome run_backtest_report(const BacktestRequest& request, const BarLoader& bar_loader,
+                                  const RunHooks& hooks, const std::string* resume_checkpoint) {
   request.validate();
   const auto t_start = Clock::now();
   engine::PhaseSeconds phases;
@@ -43,8 +42,12 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
 
   // 1. model directory (metadata, strategy) and data
   const config::ModelBundleInfo bundle = config::load_model_bundle(request.model_dir);
-  const RunData data = load_run_data(bundle, request.data_dir, request.symbol, request.timeframe,
-                                     request.start_date, request.end_date, LoadOptions{request.bar_cache, &pool});
+  // No loader: the CSV files under data_dir, read through the run's pool and the request's bar cache.
+  const RunData data =
+      load_run_data(bundle,
+                    bar_loader ? bar_loader
+                               : csv_bar_loader(request.data_dir, LoadOptions{request.bar_cache, &pool}),
+                    request.symbol, request.timeframe, request.start_date, request.end_date);
   const BarSeries& bars = data.bars.at(data.base_timeframe);
   phases.load = seconds_since(t_start);
 
@@ -113,7 +116,7 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
   engine::EngineOutcome out = eng.run(in, ehooks, resume_checkpoint);
   phases.simulation = seconds_since(t);
 
-  RunOutcome result;
+  ReportOutcome result;
   result.last_progress = out.last_progress;
   if (out.status == engine::EngineOutcome::Status::kCancelled) {
     result.status = RunOutcome::Status::kCancelled;
@@ -121,9 +124,9 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
     return result;
   }
 
-  // 5. metrics were computed at the end of the loop; the JSON document is the last step
+  // 5. metrics were computed at the end of the loop
   t = Clock::now();
-  engine::ResultHeader header;
+  engine::ResultHeader& header = result.report.header;
   header.strategy_name = bundle.strategy_name.empty() ? bundle.model_name : bundle.strategy_name;
   header.symbol = data.symbol;
   header.timeframe = data.base_timeframe;
@@ -133,8 +136,24 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
   header.phase_seconds = phases;
   header.execution_time_seconds = seconds_since(t_start);
   result.status = RunOutcome::Status::kCompleted;
-  result.result_json = engine::result_to_json(header, eopts, out.result);
+  result.report.options = std::move(eopts);
+  result.report.result = std::move(out.result);
   return result;
+}
+
+RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
+                        const std::string* resume_checkpoint) {
+  request.validate();
+  ReportOutcome run =
+      run_backtest_report(request, BarLoader{}, hooks, resume_checkpoint);
+  RunOutcome out;
+  out.status = run.status;
+  out.checkpoint = std::move(run.checkpoint);
+  out.last_progress = run.last_progress;
+  // the JSON document is the last step
+  if (run.status == RunOutcome::Status::kCompleted)
+    out.result_json = engine::result_to_json(run.report.header, run.report.options, run.report.result);
+  return out;
 }
 
 }  // namespace ktrdr::runner

@@ -37,6 +37,9 @@ struct LoadOptions {
   BarCache* cache = nullptr;   // binary cache of parsed files (bar_cache.h); nullptr: parse every time
   ThreadPool* pool = nullptr;  // threads for parsing and cache checks; nullptr: the calling thread
 };
+// The bars within the inclusive range (all of them when the range is open). Throws if start > end or the
+// range leaves no bars (naming `origin` and what it covers).
+BarSeries filter_range(const BarSeries& bars, const DataRange& range, const std::string& origin);
 // Loads and filters to the inclusive range. Throws if the file is missing (listing what the directory
 // holds for that symbol) or the range leaves no bars.
 BarSeries load_ohlcv(const std::string& data_dir, const std::string& symbol, const std::string& timeframe,

@@ -84,6 +84,13 @@ struct ExtendedMetrics {
   friend bool operator==(const ExtendedMetrics&, const ExtendedMetrics&) = default;
 };
 
+// The numeric members of the extended block under their result-document names, in output order
+// (`is_count` for periods_per_year and trading_days; raw values, not sanitised). The one text member,
+// "calendar", comes right after periods_per_year: calendar_name().
+std::vector<NamedMetric> named_extended_metrics(const ExtendedMetrics& x);
+// "all_days" when the data trades on weekends, else "weekdays".
+std::string_view calendar_name(const ExtendedMetrics& x);
+
 // Daily returns use the initial capital as the base of the first day.
 ExtendedMetrics calculate_extended_metrics(const TrackerState& tracker,
                                            const std::vector<position::Trade>& trades,

@@ -1,5 +1,6 @@
 // The whole backtest pipeline for one job: model directory + data -> features -> batched inference ->
-// engine loop -> metrics -> result JSON. Used by `ktrdr-backtest run` (embedded) and by the worker daemon.
+// engine loop -> metrics -> result JSON. Used by `ktrdr-backtest run` (embedded) and by the worker daemon;
+// run_backtest_report (bars from any BarLoader, the result as structs) by the Python module.
 // Torch-free header; the implementation links ktrdr::model.
 #pragma once
 
@@ -9,7 +10,11 @@
 
 #include "ktrdr/common/mode.h"
 #include "ktrdr/common/trading_costs.h"
+#include "ktrdr/engine/backtest_result.h"
+#include "ktrdr/engine/engine_options.h"
 #include "ktrdr/engine/progress.h"
+#include "ktrdr/engine/result_json.h"
+#include "ktrdr/runner/run_data.h"
 
 namespace ktrdr {
 class BarCache;
@@ -19,7 +24,7 @@ namespace ktrdr::runner {
 
 struct BacktestRequest {
   std::string model_dir;   // reference model directory (metadata_v3.json, config.json, model.pt, ...)
-  std::string data_dir;    // holds {symbol}_{timeframe}.csv
+  std::string data_dir;    // holds {symbol}_{timeframe}.csv (unused with a BarLoader)
   std::string symbol;      // "" = the model's first training symbol
   std::string timeframe;   // "" = the model's base timeframe
   std::string start_date;  // YYYY-MM-DD or ISO-8601, inclusive, naive = UTC ("" = first bar)
@@ -56,8 +61,29 @@ struct RunOutcome {
   engine::ProgressSnapshot last_progress;
 };
 
-// Runs the job. `resume_checkpoint`, when given, continues from that state (the inputs must be the same
-// job: mismatches are rejected with a clear error). Throws ktrdr::Error on bad input.
+// A completed run as the engine's structs: what result_to_json renders into the result document.
+struct RunReport {
+  engine::ResultHeader header;
+  engine::EngineOptions options;
+  engine::BacktestResult result;
+};
+
+struct ReportOutcome {
+  RunOutcome::Status status = RunOutcome::Status::kCompleted;
+  RunReport report;        // kCompleted
+  std::string checkpoint;  // kCancelled: the state to resume from
+  engine::ProgressSnapshot last_progress;
+};
+
+// The pipeline with the bars from `bars` (request.data_dir is not used; an empty BarLoader reads the CSV
+// files under request.data_dir through the run's threads and bar cache) and the result as structs (no JSON).
+// Same numbers as run_backtest on the same bars. Throws ktrdr::Error on bad input.
+ReportOutcome run_backtest_report(const BacktestRequest& request, const BarLoader& bars,
+                                  const RunHooks& hooks = {}, const std::string* resume_checkpoint = nullptr);
+
+// Runs the job on {request.data_dir}/{symbol}_{timeframe}.csv. `resume_checkpoint`, when given, continues
+// from that state (the inputs must be the same job: mismatches are rejected with a clear error). Throws
+// ktrdr::Error on bad input.
 RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks = {},
                         const std::string* resume_checkpoint = nullptr);
 

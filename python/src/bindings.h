@@ -1,0 +1,15 @@
+// The parts of the ktrdr_backtest._core extension module, each registered by its own file.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace ktrdr::python {
+
+// ktrdr_backtest._core.Error (a ValueError): every ktrdr::Error thrown by the engine.
+void register_errors(pybind11::module_& m);
+// run(), bars_from_columns(), parse_timestamps(), DEFAULTS, POSITION_NAMES (run_binding.cpp).
+void register_run(pybind11::module_& m);
+// FleetClient: the broker's client protocol (fleet_binding.cpp).
+void register_fleet(pybind11::module_& m);
+
+}  // namespace ktrdr::python
