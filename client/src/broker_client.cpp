@@ -1,13 +1,13 @@
-#include "broker_client.h"
+#include "ktrdr/client/broker_client.h"
 
 #include <chrono>
 #include <random>
 
-#include "frames_io.h"
+#include "ktrdr/client/frames_io.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/net/frames.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 BrokerClient::BrokerClient(zmq::context_t& context, const ClientOptions& options)
     : context_(context),
@@ -65,4 +65,4 @@ proto::Reply BrokerClient::call_packed(proto::Command command, const std::string
                   endpoint_, attempts_, timeout_ms_));
 }
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

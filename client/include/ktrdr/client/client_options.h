@@ -1,11 +1,12 @@
-// Options shared by every `ktrdr-submit` command: where the broker and the progress feed are, how long to
-// wait for a reply, and whether to print JSON.
+// Where a client of the fleet finds the broker and its progress feed, how long it waits for a reply and how
+// often it retries (ktrdr-submit's global options, ktrdr-gateway's broker link); `json` is ktrdr-submit's
+// --json.
 #pragma once
 
 #include <cstdlib>
 #include <string>
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 // Built-in defaults; they match conf/ktrdr-broker.conf (clients ROUTER and progress-out XPUB on loopback:
 // ktrdr/net/broker.h BrokerOptions).
@@ -30,4 +31,4 @@ struct ClientOptions {
   }
 };
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

@@ -9,11 +9,11 @@
 
 #include <zmq.hpp>
 
-#include "client_options.h"
+#include "ktrdr/client/client_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/proto/codec.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 // No reply within the time budget (exit code 6).
 class BrokerUnreachable : public ktrdr::Error {
@@ -46,4 +46,4 @@ class BrokerClient {
   std::unique_ptr<zmq::socket_t> socket_;
 };
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client
