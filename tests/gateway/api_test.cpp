@@ -22,8 +22,7 @@ std::vector<std::string> keys(const json& j) {
 
 }  // namespace
 
-TEST_CASE(
-    "gateway - a backtest through the REST API: start, status, list, results in the reference's shapes") {
+TEST_CASE("a backtest through the REST API: start, status, list, results in the reference's shapes") {
   REQUIRE(gateway_present());
   GatewayFleet f;
   f.start_broker();
@@ -161,7 +160,7 @@ TEST_CASE(
   CHECK(thin["max_drawdown_pct"] == curve["max_drawdown_pct"]);
 }
 
-TEST_CASE("gateway - bad input and unknown operations get the reference's error shapes") {
+TEST_CASE("bad input and unknown operations get the reference's error shapes") {
   REQUIRE(gateway_present());
   GatewayFleet f;
   f.start_broker();

@@ -12,7 +12,7 @@
 using namespace ktrdr::test;
 using nlohmann::json;
 
-TEST_CASE("gateway - dashboard in headless Chromium: submit, live progress bar, final metrics, screenshot") {
+TEST_CASE("dashboard in headless Chromium: submit, live progress bar, final metrics, screenshot") {
   REQUIRE(gateway_present());
   GatewayFleet f(checkpointing_long_runs(1000));
   f.start_broker();

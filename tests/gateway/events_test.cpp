@@ -104,8 +104,7 @@ bool has_status(const std::vector<SseEvent>& evs, const std::string& op, const s
 
 }  // namespace
 
-TEST_CASE(
-    "gateway - server-sent events: a running job's progress arrives live and its stream ends when it does") {
+TEST_CASE("server-sent events: a running job's progress arrives live and its stream ends when it does") {
   REQUIRE(gateway_present());
   GatewayFleet f(checkpointing_long_runs(1000));
   f.start_broker();
@@ -173,7 +172,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "gateway - cancel and resume through the REST API: the resumed job gives the uninterrupted run's "
+    "cancel and resume through the REST API: the resumed job gives the uninterrupted run's "
     "result") {
   REQUIRE(gateway_present());
   GatewayFleet f(checkpointing_long_runs(1000));
