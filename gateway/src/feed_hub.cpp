@@ -79,7 +79,7 @@ FeedStats FeedHub::stats() const {
   FeedStats s = counters_;
   const auto now = Clock::now();
   for (const auto& [id, t] : tracks_) {
-    if (now - t.seen > kActiveWindow) continue;
+    if (!t.has_snapshot || now - t.seen > kActiveWindow) continue;
     s.bars_per_second += t.bars_per_second;
     ++s.active_operations;
   }
@@ -109,17 +109,41 @@ void FeedHub::record(const client::FeedEvent& event) {
     const proto::Progress& p = event.progress;
     ++counters_.progress_messages;
     OpTrack& t = tracks_[p.op_id];
-    // Bars advanced within one attempt; a new attempt (resumed from a checkpoint) sets a new baseline.
-    const bool same_attempt = t.seen != Clock::time_point{} && t.attempt == p.attempt;
-    if (same_attempt && p.bars_done > t.bars_done) counters_.bars_processed += p.bars_done - t.bars_done;
-    if (!same_attempt || p.bars_done > t.bars_done) t.bars_done = p.bars_done;
+    if (t.has_snapshot && t.attempt != p.attempt) t.has_snapshot = false;  // a new attempt: new baseline
+    if (!t.has_snapshot) {
+      t.bars_done = t.fresh_start ? 0 : p.bars_done;
+      t.has_snapshot = true;
+      t.fresh_start = false;
+    }
+    if (p.bars_done > t.bars_done) {
+      counters_.bars_processed += p.bars_done - t.bars_done;
+      t.bars_done = p.bars_done;
+    }
     t.attempt = p.attempt;
+    t.bars_total = p.bars_total;
     t.bars_per_second = p.bars_per_second;
     t.seen = now;
   } else {
-    const auto state = static_cast<std::size_t>(event.event.state);
+    const proto::OpEvent& e = event.event;
+    const auto state = static_cast<std::size_t>(e.state);
     if (state < counters_.transitions.size()) ++counters_.transitions[state];
-    if (proto::is_terminal(event.event.state)) tracks_.erase(event.event.op_id);
+    if (proto::is_terminal(e.state)) {
+      const auto it = tracks_.find(e.op_id);
+      if (it != tracks_.end()) {
+        const OpTrack& t = it->second;
+        if (e.state == proto::OpState::kCompleted && t.has_snapshot && t.bars_total > t.bars_done) {
+          counters_.bars_processed += t.bars_total - t.bars_done;
+        }
+        tracks_.erase(it);
+      }
+    } else {
+      OpTrack& t = tracks_[e.op_id];
+      t.seen = now;
+      if (e.state == proto::OpState::kResuming) t.resumed = true;
+      // (a new attempt is told by its snapshots' attempt number; this only decides where a first one counts
+      // from)
+      if (e.state == proto::OpState::kRunning && !t.has_snapshot) t.fresh_start = !t.resumed;
+    }
   }
   // Forget operations silent for long (a worker killed mid-run sends no terminal event for its attempt).
   if (now - last_prune_ > std::chrono::seconds(10)) {

@@ -51,7 +51,8 @@ std::string render_metrics(const MetricsSnapshot& m) {
            "Backtests whose progress arrived within the last 5 seconds.");
   p.sample("ktrdr_backtests_reporting", d(m.feed.active_operations));
   p.family("ktrdr_bars_processed_total", "counter",
-           "Bars advanced by backtests since the gateway started (from successive progress snapshots).");
+           "Bars advanced by backtests since the gateway started (from their progress snapshots and "
+           "completions).");
   p.sample("ktrdr_bars_processed_total", d(m.feed.bars_processed));
   p.family("ktrdr_progress_messages_total", "counter", "Progress snapshots received from the broker's feed.");
   p.sample("ktrdr_progress_messages_total", d(m.feed.progress_messages));

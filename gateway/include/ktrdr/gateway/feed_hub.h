@@ -52,7 +52,7 @@ struct FeedStats {
   uint64_t progress_messages = 0;         // Progress snapshots received
   std::array<uint64_t, 6> transitions{};  // OpEvents received, by OpState value
   uint64_t dropped_messages = 0;          // malformed feed messages
-  uint64_t bars_processed = 0;     // bars advanced by running backtests, summed from successive snapshots
+  uint64_t bars_processed = 0;            // bars advanced by backtests (snapshots, completions; see OpTrack)
   double bars_per_second = 0.0;    // sum over operations whose last snapshot is recent and not terminal
   uint64_t active_operations = 0;  // operations counted in bars_per_second
   uint64_t subscriptions = 0;      // open event streams
@@ -75,9 +75,17 @@ class FeedHub {
   static constexpr std::chrono::seconds kActiveWindow{5};
 
  private:
+  // Bars are counted from successive snapshots of one attempt. The first snapshot of an attempt counts from
+  // bar 0 when the hub saw the operation start afresh (pending -> running), else (resumed from a
+  // checkpoint, or already running when the gateway started) it only sets the baseline. Completion adds the
+  // bars after the last snapshot (workers publish at most 10 snapshots a second, none at the very end).
   struct OpTrack {
     uint32_t attempt = 0;
+    bool has_snapshot = false;  // a snapshot of the current attempt arrived
+    bool fresh_start = false;   // the hub saw the operation go pending -> running
+    bool resumed = false;       // the hub saw it resuming (its next attempt starts from a checkpoint)
     uint64_t bars_done = 0;
+    uint64_t bars_total = 0;
     double bars_per_second = 0.0;
     std::chrono::steady_clock::time_point seen;
   };
