@@ -17,6 +17,48 @@ double d(uint64_t v) {
   return static_cast<double>(v);
 }
 
+void render_broker(PrometheusText& p, const proto::BrokerMetrics& b) {
+  p.family("ktrdr_queue_depth", "gauge",
+           "Operations waiting for a worker (pending + resuming), by job type.");
+  for (const auto& q : b.queue_depth) p.sample("ktrdr_queue_depth", {{"type", q.job_type}}, d(q.depth));
+  p.family("ktrdr_operations", "gauge",
+           "Operations by state (all unfinished ones and the broker's newest finished ones in memory).");
+  for (const OpState s : kOpStates) {
+    const auto i = static_cast<std::size_t>(s);
+    p.sample("ktrdr_operations", {{"state", std::string(proto::to_string(s))}},
+             d(i < b.operations.size() ? b.operations[i] : 0));
+  }
+  p.family("ktrdr_jobs_accepted_total", "counter", "Backtests accepted by the broker since it started.");
+  p.sample("ktrdr_jobs_accepted_total", d(b.jobs_accepted));
+  p.family("ktrdr_dispatches_total", "counter",
+           "Jobs sent to workers (every attempt) since the broker started.");
+  p.sample("ktrdr_dispatches_total", d(b.dispatches));
+  p.family(
+      "ktrdr_retries_total", "counter",
+      "Jobs re-queued after a lost worker, a retryable failure or a hand-back, since the broker started.");
+  p.sample("ktrdr_retries_total", d(b.retries));
+  p.family("ktrdr_dispatch_latency_seconds", "histogram",
+           "Time from joining the queue (accepted, re-queued, resumed) to being sent to a worker.");
+  p.histogram("ktrdr_dispatch_latency_seconds", b.dispatch_latency_seconds.bounds,
+              b.dispatch_latency_seconds.counts, b.dispatch_latency_seconds.sum);
+  p.family("ktrdr_results_stored_total", "counter", "Results stored by the broker (duplicates discarded).");
+  p.sample("ktrdr_results_stored_total", d(b.results_stored));
+  p.family("ktrdr_result_bytes_total", "counter", "Bytes of result JSON stored by the broker.");
+  p.sample("ktrdr_result_bytes_total", d(b.result_bytes));
+  p.family("ktrdr_checkpoints_stored_total", "counter",
+           "Checkpoints stored by the broker (older ones discarded).");
+  p.sample("ktrdr_checkpoints_stored_total", d(b.checkpoints_stored));
+  p.family("ktrdr_checkpoint_bytes_total", "counter", "Bytes of checkpoints stored by the broker.");
+  p.sample("ktrdr_checkpoint_bytes_total", d(b.checkpoint_bytes));
+  p.family("ktrdr_store_size_bytes", "gauge",
+           "Size of the broker's RocksDB job store (SST files + memtables).");
+  p.sample("ktrdr_store_size_bytes", d(b.store_bytes));
+  p.family("ktrdr_broker_dropped_messages_total", "counter",
+           "Malformed messages the broker dropped, by the socket they came from.");
+  p.sample("ktrdr_broker_dropped_messages_total", {{"source", "client"}}, d(b.dropped_client_messages));
+  p.sample("ktrdr_broker_dropped_messages_total", {{"source", "worker"}}, d(b.dropped_worker_messages));
+}
+
 }  // namespace
 
 std::string render_metrics(const MetricsSnapshot& m) {
@@ -38,6 +80,7 @@ std::string render_metrics(const MetricsSnapshot& m) {
     p.sample("ktrdr_queue_length", d(m.fleet.queue_length));
     p.family("ktrdr_operations_known", "gauge", "Operations the broker knows, in every state.");
     p.sample("ktrdr_operations_known", d(m.fleet.operations));
+    if (m.broker) render_broker(p, *m.broker);
     if (m.fleet.broker_started_ns != 0) {
       p.family("ktrdr_broker_start_time_seconds", "gauge", "When the broker started, Unix time.");
       p.sample("ktrdr_broker_start_time_seconds", static_cast<double>(m.fleet.broker_started_ns) / 1e9);

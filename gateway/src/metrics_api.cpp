@@ -1,4 +1,5 @@
-// GET /metrics: one status request to the broker per scrape, plus what the gateway counted.
+// GET /metrics: one metrics request to the broker per scrape (its fleet status and counters; a broker that
+// does not know kMetrics is asked for its status instead), plus what the gateway counted.
 #include "gateway_impl.h"
 #include "ktrdr/gateway/fleet_metrics.h"
 
@@ -7,9 +8,13 @@ namespace ktrdr::gateway {
 void Gateway::Impl::metrics(const Request&, Response& res) {
   MetricsSnapshot m;
   try {
-    const proto::Reply reply = broker.call(proto::Command::kStatus, proto::StatusRequest{});
+    proto::Reply reply = broker.call(proto::Command::kMetrics, proto::MetricsRequest{});
+    if (reply.code == proto::ErrorCode::kUnknownCommand) {
+      reply = broker.call(proto::Command::kStatus, proto::StatusRequest{});
+    }
     m.broker_up = reply.code == proto::ErrorCode::kOk;
     m.fleet = reply.fleet;
+    m.broker = reply.metrics;
   } catch (const client::BrokerUnreachable&) {
     m.broker_up = false;
   }

@@ -99,7 +99,7 @@ void Gateway::Impl::list_operations(const Request& req, Response& res) {
   if (!other_type) {
     for (const auto& op : reply.operations) data.push_back(operation_json(op, summary_of(op), now));
   }
-  const uint64_t total = other_type ? 0 : list.offset + reply.operations.size();
+  const uint64_t total = other_type ? 0 : reply.total;
   send_json(res, 200,
             {{"success", true},
              {"data", data},

@@ -65,6 +65,18 @@ std::map<std::string, Family> parse_exposition(const std::string& text) {
   }
   for (const auto& [name, f] : families) {
     INFO("family " << name);
+    if (f.type == "histogram") {  // cumulative buckets ending with +Inf == _count
+      double last = 0, inf = -1, count = -2;
+      for (const auto& [series, v] : f.samples) {
+        if (series.find("_bucket{") != std::string::npos) {
+          CHECK(v >= last);
+          last = v;
+          if (series.find("le=\"+Inf\"") != std::string::npos) inf = v;
+        }
+        if (series == name + "_count") count = v;
+      }
+      CHECK(inf == count);
+    }
     CHECK(name.rfind("ktrdr_", 0) == 0);
     CHECK(f.help);
     CHECK((f.type == "counter") == name.ends_with("_total"));
@@ -113,7 +125,16 @@ TEST_CASE("/metrics: Prometheus text with exact values for a known fleet state")
            "ktrdr_operation_transitions_total{state=\"failed\"} 0", "ktrdr_backtests_reporting 0",
            "ktrdr_bars_per_second 0", "ktrdr_feed_dropped_messages_total 0",
            "ktrdr_gateway_result_bytes_served_total " + std::to_string(result.size()),
-           "ktrdr_gateway_result_cache_bytes " + std::to_string(result.size())}) {
+           "ktrdr_gateway_result_cache_bytes " + std::to_string(result.size()),
+           // the broker's counters (kMetrics)
+           "ktrdr_queue_depth{type=\"backtest\"} 0", "ktrdr_operations{state=\"completed\"} 1",
+           "ktrdr_operations{state=\"running\"} 0", "ktrdr_operations{state=\"pending\"} 0",
+           "ktrdr_jobs_accepted_total 1", "ktrdr_dispatches_total 1", "ktrdr_retries_total 0",
+           "ktrdr_results_stored_total 1", "ktrdr_result_bytes_total " + std::to_string(result.size()),
+           "ktrdr_checkpoints_stored_total 0", "ktrdr_checkpoint_bytes_total 0",
+           "ktrdr_dispatch_latency_seconds_count 1", "ktrdr_dispatch_latency_seconds_bucket{le=\"+Inf\"} 1",
+           "ktrdr_broker_dropped_messages_total{source=\"client\"} 0",
+           "ktrdr_broker_dropped_messages_total{source=\"worker\"} 0"}) {
     CHECK_MESSAGE(has_line(after.body, line), line << "\n" << after.body);
   }
   // bars counted from the progress snapshots of a job seen starting afresh
@@ -122,6 +143,10 @@ TEST_CASE("/metrics: Prometheus text with exact values for a known fleet state")
         2950);  // every bar of the window (3000 - 50 warm-up), the tail after the last snapshot included
   CHECK(families.at("ktrdr_progress_messages_total").samples.at(0).second >= 1);
   CHECK(families.at("ktrdr_gateway_http_responses_total").type == "counter");
+  CHECK(families.at("ktrdr_store_size_bytes").samples.at(0).second > 0);
+  CHECK(families.at("ktrdr_dispatch_latency_seconds").type == "histogram");
+  CHECK(families.at("ktrdr_dispatch_latency_seconds").samples.size() ==
+        17 + 1 + 2);  // buckets, +Inf, sum, count
 
   // the broker gone: still a valid exposition, broker_up 0
   f.kill_broker();

@@ -43,6 +43,8 @@ class JobStore {
   std::optional<proto::Checkpoint> get_checkpoint(const std::string& op_id) const;
   std::optional<std::string> get_result(const std::string& op_id) const;
   std::optional<std::string> find_client_key(const std::string& key) const;
+  // Bytes the store holds: SST files + memtables (RocksDB's own estimates; the WAL is not counted).
+  uint64_t size_bytes() const;
 
  private:
   struct Impl;

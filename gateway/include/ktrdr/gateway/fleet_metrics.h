@@ -1,9 +1,11 @@
-// What /metrics exposes, gathered from the broker's status reply, the progress feed and the gateway's own
-// counters, rendered in Prometheus text format (names ktrdr_*, counters end in _total, seconds and bytes).
+// What /metrics exposes, gathered from the broker's metrics reply (fleet status + BrokerMetrics counters),
+// the progress feed and the gateway's own counters, rendered in Prometheus text format (names ktrdr_*,
+// counters end in _total, seconds and bytes).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "ktrdr/gateway/broker_pool.h"
@@ -21,8 +23,9 @@ struct GatewayCounters {
 };
 
 struct MetricsSnapshot {
-  bool broker_up = false;    // the broker answered the status request of this scrape
-  proto::FleetStatus fleet;  // valid when broker_up
+  bool broker_up = false;                      // the broker answered the metrics request of this scrape
+  proto::FleetStatus fleet;                    // valid when broker_up
+  std::optional<proto::BrokerMetrics> broker;  // its counters (absent from a broker without kMetrics)
   FeedStats feed;
   GatewayCounters gateway;
 };
