@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "gateway_impl.h"
+#include "ktrdr/client/json_view.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/gateway/api_error.h"
 #include "ktrdr/gateway/operation_json.h"
@@ -31,8 +32,8 @@ void Gateway::Impl::operation_events(const Request& req, Response& res) {
     if (reply.operations.empty()) throw ApiError(404, fmt::format("Operation not found: {}", op_id));
     const proto::OperationInfo& op = reply.operations.front();
     nlohmann::json initial =
-        state_event_json(proto::OpEvent{op.op_id, op.state, op.worker_id, "current state", 0});
-    initial["timestamp"] = time_or_null(wall_now_ns());
+        client::to_json(proto::OpEvent{op.op_id, op.state, op.worker_id, "current state", 0});
+    initial["timestamp"] = client::time_or_null(wall_now_ns());
     initial["progress"] = progress_json(op);
     stream->pending = sse(0, "status", initial);
     stream->end_on_terminal = true;
@@ -93,9 +94,9 @@ void Gateway::Impl::serve_stream(Response& res, std::shared_ptr<EventStream> str
         std::string out;
         for (const auto& ev : events) {
           if (ev.command == proto::Command::kProgress) {
-            out += sse(s.next_id++, "progress", progress_event_json(ev.progress));
+            out += sse(s.next_id++, "progress", client::to_json(ev.progress));
           } else {
-            out += sse(s.next_id++, "status", state_event_json(ev.event));
+            out += sse(s.next_id++, "status", client::to_json(ev.event));
             if (s.end_on_terminal && proto::is_terminal(ev.event.state)) {
               s.ending = true;
               break;

@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "ktrdr/common/time.h"
+#include "ktrdr/client/json_view.h"
 
 namespace ktrdr::gateway {
 namespace {
 
 using Json = nlohmann::json;
+using client::time_or_null;
 
 Json string_or_null(const std::string& s) {
   return s.empty() ? Json() : Json(s);
@@ -38,10 +39,6 @@ Json current_step(const proto::OperationInfo& op) {
 }
 
 }  // namespace
-
-Json time_or_null(int64_t ns) {
-  return ns == 0 ? Json() : Json(format_iso_utc(ns));
-}
 
 Json progress_json(const proto::OperationInfo& op) {
   const proto::Progress& p = op.progress;
@@ -116,50 +113,6 @@ Json operation_json(const proto::OperationInfo& op, const Json& result_summary, 
               {"has_checkpoint", op.has_checkpoint},
               {"has_result", op.has_result}};
   return out;
-}
-
-Json progress_event_json(const proto::Progress& p) {
-  return {{"operation_id", p.op_id},
-          {"worker_id", p.worker_id},
-          {"attempt", p.attempt},
-          {"seq", p.seq},
-          {"percentage", p.percentage},
-          {"bars_done", p.bars_done},
-          {"bars_total", p.bars_total},
-          {"current_date", p.current_date},
-          {"equity", p.equity},
-          {"pnl", p.pnl},
-          {"trades", p.trades},
-          {"win_rate", p.win_rate},
-          {"bars_per_second", p.bars_per_second},
-          {"eta_seconds", p.eta_seconds}};
-}
-
-Json state_event_json(const proto::OpEvent& e) {
-  return {{"operation_id", e.op_id},
-          {"status", std::string(proto::to_string(e.state))},
-          {"worker_id", string_or_null(e.worker_id)},
-          {"message", e.message},
-          {"timestamp", time_or_null(e.ts_ns)}};
-}
-
-Json fleet_json(const proto::FleetStatus& fleet) {
-  Json workers = Json::array();
-  for (const auto& w : fleet.workers) {
-    workers.push_back({{"worker_id", w.worker_id},
-                       {"state", std::string(proto::to_string(w.state))},
-                       {"operation_id", string_or_null(w.op_id)},
-                       {"queued", w.queued},
-                       {"last_heartbeat", time_or_null(w.last_heartbeat_ns)},
-                       {"connected_at", time_or_null(w.connected_ns)},
-                       {"jobs_done", w.jobs_done},
-                       {"capabilities", w.capabilities}});
-  }
-  return {{"workers", workers},
-          {"queue_length", fleet.queue_length},
-          {"running", fleet.running},
-          {"operations", fleet.operations},
-          {"broker_started_at", time_or_null(fleet.broker_started_ns)}};
 }
 
 }  // namespace ktrdr::gateway

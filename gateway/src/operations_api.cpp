@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "gateway_impl.h"
+#include "ktrdr/client/json_view.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/gateway/api_error.h"
 #include "ktrdr/gateway/operation_json.h"
@@ -137,7 +138,7 @@ void Gateway::Impl::cancel_operation(const Request& req, Response& res) {
              {"data",
               {{"operation_id", cancel.op_id},
                {"status", std::string(proto::to_string(op.state))},
-               {"cancelled_at", time_or_null(op.finished_ns)},
+               {"cancelled_at", client::time_or_null(op.finished_ns)},
                {"cancellation_reason", cancel.reason},
                {"message", reply.message}}}});
 }
@@ -161,7 +162,7 @@ void Gateway::Impl::resume_operation(const Request& req, Response& res) {
 void Gateway::Impl::get_fleet(const Request&, Response& res) {
   const proto::Reply reply = broker.call(proto::Command::kStatus, proto::StatusRequest{});
   throw_if_error(reply);
-  send_json(res, 200, {{"success", true}, {"data", fleet_json(reply.fleet)}});
+  send_json(res, 200, {{"success", true}, {"data", client::to_json(reply.fleet)}});
 }
 
 void Gateway::Impl::health(const Request&, Response& res) {

@@ -6,6 +6,7 @@
 // what the fleet knows beyond it (attempts, worker_id, checkpoint_bar, has_checkpoint, has_result) and the
 // reference's list-summary fields (progress_percentage, current_step, symbol, duration_seconds).
 // Unlike the reference (percentage and current_step only), progress carries the bar counts, bars/s and ETA.
+// Times are ISO-8601 UTC or null (client::time_or_null).
 #pragma once
 
 #include <cstdint>
@@ -23,14 +24,6 @@ nlohmann::json operation_json(const proto::OperationInfo& op, const nlohmann::js
 // The reference's progress object for an operation (percentage 100 once completed).
 nlohmann::json progress_json(const proto::OperationInfo& op);
 
-// Server-sent event payloads: a live progress snapshot and a state change.
-nlohmann::json progress_event_json(const proto::Progress& p);
-nlohmann::json state_event_json(const proto::OpEvent& e);
-
-// The fleet (GET /api/v1/fleet): workers with state and current job, queue length, running, operations.
-nlohmann::json fleet_json(const proto::FleetStatus& fleet);
-
-// "2024-01-31T12:00:00Z", or null for 0.
-nlohmann::json time_or_null(int64_t ns);
+// The SSE payloads (progress snapshots, state changes) and the fleet view are ktrdr/client/json_view.h's.
 
 }  // namespace ktrdr::gateway
