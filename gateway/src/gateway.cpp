@@ -19,6 +19,7 @@ client::ClientOptions broker_options(const GatewayOptions& o) {
   c.progress = o.progress;
   c.timeout_ms = o.broker_timeout_ms;
   c.attempts = o.broker_retries + 1;
+  c.unreachable_hint = "check the gateway's --broker, or raise --broker-timeout-ms";
   return c;
 }
 
@@ -155,9 +156,19 @@ int Gateway::port() const {
 }
 
 void Gateway::start() {
-  impl_->serving = std::jthread([this] {
-    if (!impl_->server.listen_after_bind()) log::error("gateway: the HTTP server stopped unexpectedly");
+  Impl& g = *impl_;
+  g.listen_returned = false;
+  g.serving = std::jthread([&g] {
+    if (!g.server.listen_after_bind()) log::error("gateway: the HTTP server stopped unexpectedly");
+    g.listen_returned = true;
   });
+  // Back only once the accept loop runs: httplib's stop() does nothing before that, so a stop() racing the
+  // start would leave the loop (and a join on it) blocked forever.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!g.server.is_running() && !g.listen_returned) {
+    KTRDR_REQUIRE(std::chrono::steady_clock::now() < deadline, "the HTTP server did not start within 10 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void Gateway::stop() {

@@ -48,6 +48,7 @@ struct Gateway::Impl {
   std::atomic<uint64_t> result_bytes_served{0};
   std::mutex codes_mutex;
   std::map<int, uint64_t> responses_by_code;
+  std::atomic<bool> listen_returned{false};  // the serving thread's listen_after_bind() has returned
   std::jthread serving;
 
   void register_routes();

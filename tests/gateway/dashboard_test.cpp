@@ -12,7 +12,9 @@
 using namespace ktrdr::test;
 using nlohmann::json;
 
-TEST_CASE("dashboard in headless Chromium: submit, live progress bar, final metrics, screenshot") {
+TEST_CASE(
+    "dashboard in headless Chromium: submit from the page then a moving progress bar then the final metrics "
+    "and a screenshot") {
   REQUIRE(gateway_present());
   GatewayFleet f(checkpointing_long_runs(1000));
   f.start_broker();

@@ -18,7 +18,8 @@ using namespace ktrdr::gateway;
 using nlohmann::json;
 
 TEST_CASE(
-    "prometheus text: HELP/TYPE once, escaped labels, integers without decimals, histogram cumulative") {
+    "prometheus text: HELP and TYPE once with escaped labels and integers without decimals and cumulative "
+    "histograms") {
   PrometheusText p;
   p.family("ktrdr_workers", "gauge", "Workers by state.\nSecond \\ line");
   p.sample("ktrdr_workers", {{"state", "idle"}}, 2);
@@ -44,7 +45,7 @@ TEST_CASE(
   CHECK(PrometheusText::format_value(123456789012.0) == "123456789012");
 }
 
-TEST_CASE("LRU cache: evicts the least recently used past the budget; an entry over budget is not kept") {
+TEST_CASE("LRU cache: evicts the least recently used past the budget and keeps no entry over budget") {
   LruCache<std::string> cache(10);
   cache.put("a", std::make_shared<const std::string>("aaaa"), 4);
   cache.put("b", std::make_shared<const std::string>("bbbb"), 4);
@@ -81,7 +82,8 @@ std::string result_with(const std::vector<double>& values, int trades) {
 }  // namespace
 
 TEST_CASE(
-    "equity series: drawdown from the running peak; thinning keeps ends, lows, highs, deepest drawdown") {
+    "equity series: drawdown from the running peak and thinning that keeps the ends and each slice's "
+    "extremes") {
   const json all = equity_series(result_with({100, 110, 99, 120, 90, 130}, 0), 0);
   REQUIRE(all["points"].size() == 6);
   CHECK(all["total_points"] == 6);
@@ -112,7 +114,7 @@ TEST_CASE(
   CHECK(thin["max_drawdown_pct"].get<double>() == (5000.0 - 10) / 5000);
 }
 
-TEST_CASE("trade pages: offset and limit over the stored trades, total always counted") {
+TEST_CASE("trade pages: offset and limit over the stored trades with the total always counted") {
   const std::string r = result_with({1, 2}, 7);
   const json page = trades_page(r, 2, 3);
   CHECK(page["total"] == 7);
@@ -150,7 +152,8 @@ TEST_CASE("start request: the reference's fields and defaults map onto the JobSp
   }
 }
 
-TEST_CASE("event subscription: filters by operation, drops the oldest past its capacity, wakes on close") {
+TEST_CASE(
+    "event subscription: filters by operation and drops the oldest past its capacity and wakes on close") {
   FeedSubscription sub("op_a", 2);
   auto progress = [](const std::string& op, uint64_t seq) {
     ktrdr::client::FeedEvent e;

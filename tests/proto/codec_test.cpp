@@ -187,7 +187,7 @@ TEST_CASE("reply round-trips with operations, fleet and result") {
   CHECK(b.result_json == r.result_json);
 }
 
-TEST_CASE("metrics request and reply round-trip; replies without metrics carry none") {
+TEST_CASE("metrics request and reply round-trip and replies without metrics carry none") {
   CHECK_FALSE(round_trip(MetricsRequest{false}).include_store_size);
   CHECK(round_trip(MetricsRequest{}).include_store_size);
   Reply r;

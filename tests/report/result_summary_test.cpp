@@ -7,7 +7,7 @@
 #include "ktrdr/report/result_summary.h"
 #include "sample_result.h"
 
-TEST_CASE("result_summary_json keeps every member but the series, in order, and counts the series") {
+TEST_CASE("result_summary_json keeps every member but the series in order and counts the series") {
   const auto summary =
       nlohmann::ordered_json::parse(ktrdr::report::result_summary_json(ktrdr::test::kSampleResult));
   std::vector<std::string> keys;
@@ -24,7 +24,7 @@ TEST_CASE("result_summary_json keeps every member but the series, in order, and 
   CHECK(summary["extended"] == full["extended"]);
 }
 
-TEST_CASE("result_summary_json of a result without series counts zero, and rejects what is not an object") {
+TEST_CASE("result_summary_json of a result without series counts zero and rejects what is not an object") {
   const auto summary =
       nlohmann::json::parse(ktrdr::report::result_summary_json(R"({"metrics": {"total_trades": 0}})"));
   CHECK(summary["trade_count"] == 0);

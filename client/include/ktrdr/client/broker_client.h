@@ -42,6 +42,7 @@ class BrokerClient {
   std::string endpoint_;
   int timeout_ms_;
   int attempts_;
+  std::string unreachable_hint_;
   uint64_t next_request_id_;
   std::unique_ptr<zmq::socket_t> socket_;
 };

@@ -21,6 +21,8 @@ struct ClientOptions {
   int timeout_ms = 2500;                            // --timeout-ms: wait for one reply
   int attempts = 3;                                 // --retries + 1: Lazy Pirate attempts per request
   bool json = false;                                // --json
+  // The fix an "unreachable" error suggests, in the words of the program's own options.
+  std::string unreachable_hint = "set --broker or KTRDR_BROKER, or raise --timeout-ms";
 
   // Defaults from the environment (command-line options override them afterwards).
   static ClientOptions from_env() {

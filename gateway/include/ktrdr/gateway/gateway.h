@@ -29,7 +29,7 @@ class Gateway {
   Gateway& operator=(const Gateway&) = delete;
 
   int port() const;  // the bound port (the chosen one when options.port was 0)
-  // Serves on a background thread until stop().
+  // Serves on a background thread until stop(); returns once it accepts connections.
   void start();
   // Thread-safe; ends open event streams, waits for the serving thread.
   void stop();
