@@ -67,6 +67,10 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
   store = JobStore::open(opts.state_dir);
   syncer = std::make_unique<WalSyncer>(ctx, *store);
   started_ns = now_ns();
+  // dispatch latency buckets, seconds: sub-millisecond (an idle worker waiting) to minutes (a busy fleet)
+  counters.dispatch_latency_seconds.bounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                              0.5,    1,     2.5,    5,     10,   30,    60,   300};
+  counters.dispatch_latency_seconds.counts.assign(counters.dispatch_latency_seconds.bounds.size() + 1, 0);
   configure_socket(clients);
   configure_socket(workers);
   configure_socket(events);
@@ -119,6 +123,7 @@ Broker::Impl::Impl(zmq::context_t& context, BrokerOptions options)
       store->put_operation(op);
     }
     queue.push_back(id, op.job.job_type);
+    note_queued(op);
     ops.emplace(id, std::move(op));
     ++requeued;
   }
@@ -257,8 +262,9 @@ void Broker::Impl::flush() {
   durable_pending = false;
   for (Outgoing& o : outbox) {
     if (o.durable && !s.ok()) {
-      o.reply = proto::Reply{
-          ErrorCode::kInternal, "the broker could not persist the request: " + s.message, {}, {}, {}, {}};
+      o.reply = proto::Reply{};
+      o.reply.code = ErrorCode::kInternal;
+      o.reply.message = "the broker could not persist the request: " + s.message;
     } else if (o.durable && ticket != 0) {
       held.push_back(Held{ticket, std::move(o)});
       continue;
@@ -274,12 +280,9 @@ void Broker::Impl::release_synced(const std::vector<WalSyncer::Done>& done) {
     while (!held.empty() && held.front().ticket <= d.ticket) {
       Outgoing& o = held.front().out;
       if (!d.status.ok()) {
-        o.reply = proto::Reply{ErrorCode::kInternal,
-                               "the broker could not persist the request: " + d.status.message,
-                               {},
-                               {},
-                               {},
-                               {}};
+        o.reply = proto::Reply{};
+        o.reply.code = ErrorCode::kInternal;
+        o.reply.message = "the broker could not persist the request: " + d.status.message;
       }
       (void)send_routed(clients, o.routing_id, proto::encode_reply(o.request_id, o.reply));
       held.pop_front();
@@ -333,6 +336,7 @@ bool Broker::Impl::dispatch_one(WorkerEntry& w) {
       }
     }
     registry.assign(w, op->op_id);
+    observe_dispatch(op->op_id);
     save(*op);
     publish(*op, fmt::format("attempt {} on {}", op->attempts, op->worker_id));
     const std::string rid = w.routing_id;  // send_worker may drop `w`
@@ -372,13 +376,33 @@ void Broker::Impl::mark_terminal(OperationInfo& op) {
 void Broker::Impl::enqueue(OperationInfo& op, bool front) {
   if (front) {
     queue.push_front(op.op_id, op.job.job_type);
+    ++counters.retries;  // back to the front: its worker was lost or handed it back
   } else {
     queue.push_back(op.op_id, op.job.job_type);
   }
+  note_queued(op);
 }
 
 void Broker::Impl::remove_from_queue(const std::string& op_id) {
   queue.remove(op_id);
+  queued_ns.erase(op_id);
+}
+
+void Broker::Impl::note_queued(const OperationInfo& op) {
+  queued_ns[op.op_id] = now_ns();
+  job_types.emplace(op.job.job_type, 0);
+}
+
+void Broker::Impl::observe_dispatch(const std::string& op_id) {
+  ++counters.dispatches;
+  const auto it = queued_ns.find(op_id);
+  if (it == queued_ns.end()) return;
+  const double seconds = static_cast<double>(now_ns() - it->second) / 1e9;
+  queued_ns.erase(it);
+  proto::Histogram& h = counters.dispatch_latency_seconds;
+  const auto bucket = std::lower_bound(h.bounds.begin(), h.bounds.end(), seconds) - h.bounds.begin();
+  ++h.counts[static_cast<std::size_t>(bucket)];
+  h.sum += seconds;
 }
 
 void Broker::Impl::retry_or_fail(OperationInfo& op, const std::string& reason) {

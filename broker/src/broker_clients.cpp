@@ -79,6 +79,8 @@ Reply Broker::Impl::answer(const proto::ClientMessage& msg, bool& durable) {
     }
     case Command::kResults:
       return decode_and<proto::ResultsRequest>(msg.body, [&](auto& r) { return on_results(r); });
+    case Command::kMetrics:
+      return decode_and<proto::MetricsRequest>(msg.body, [&](auto& r) { return on_metrics(r); });
     default:
       return error_reply(ErrorCode::kUnknownCommand,
                          fmt::format("command {} is not a client request", proto::to_string(msg.command)));
@@ -123,6 +125,8 @@ Reply Broker::Impl::on_start(const proto::StartRequest& req, bool& durable) {
   r.operations.push_back(op);
   auto [it, inserted] = ops.emplace(op.op_id, std::move(op));
   queue.push_back(it->first, it->second.job.job_type);
+  note_queued(it->second);
+  ++counters.jobs_accepted;
   publish(it->second, "accepted");
   return r;
 }
@@ -184,6 +188,7 @@ Reply Broker::Impl::on_list(const proto::ListRequest& req) {
     r.operations.push_back(*hits[i]);
   }
   r.message = fmt::format("{} of {} operations", r.operations.size(), hits.size());
+  r.total = hits.size();
   return r;
 }
 
@@ -241,6 +246,32 @@ Reply Broker::Impl::on_results(const proto::ResultsRequest& req) {
     return r;
   }
   r.result_json = std::move(*json.value);
+  return r;
+}
+
+Reply Broker::Impl::on_metrics(const proto::MetricsRequest& req) {
+  Reply r;
+  r.fleet = fleet();
+  proto::BrokerMetrics m = counters;
+  m.operations.assign(6, 0);
+  for (const auto& [id, op] : ops) {
+    const auto state = static_cast<std::size_t>(op.state);
+    if (state < m.operations.size()) ++m.operations[state];
+  }
+  std::unordered_map<std::string, uint64_t> depth = job_types;  // types seen, and those workers can run
+  for (const auto& w : r.fleet.workers) {
+    for (const auto& type : w.capabilities) depth.emplace(type, 0);
+  }
+  for (const auto& [id, since] : queued_ns) {
+    if (const auto it = ops.find(id); it != ops.end()) ++depth[it->second.job.job_type];
+  }
+  for (const auto& [type, n] : depth) m.queue_depth.push_back({type, n});
+  std::sort(m.queue_depth.begin(), m.queue_depth.end(),
+            [](const auto& a, const auto& b) { return a.job_type < b.job_type; });
+  m.store_bytes = req.include_store_size ? store->size_bytes() : 0;
+  m.dropped_client_messages = dropped_client;
+  m.dropped_worker_messages = dropped_worker;
+  r.metrics = std::move(m);
   return r;
 }
 

@@ -69,6 +69,7 @@ struct Broker::Impl {
   proto::Reply on_list(const proto::ListRequest& req);
   proto::Reply on_cancel(const proto::CancelRequest& req);
   proto::Reply on_results(const proto::ResultsRequest& req);
+  proto::Reply on_metrics(const proto::MetricsRequest& req);
 
   // ---- worker messages (broker_workers.cpp) ----
   // Catches at its top: a message that makes anything throw is dropped and counted.
@@ -123,6 +124,12 @@ struct Broker::Impl {
   proto::Frames scratch;
   uint64_t dropped_client = 0, dropped_worker = 0;
   uint64_t handler_errors = 0;  // messages whose handling threw (answered kInternal / dropped), see loop_step
+  // ---- counters for kMetrics (since start) ----
+  proto::BrokerMetrics counters;  // the monotonic fields; operations/queue/store are computed on request
+  std::unordered_map<std::string, int64_t> queued_ns;  // op id -> when it joined the queue (dispatch latency)
+  std::unordered_map<std::string, uint64_t> job_types;  // every job type seen -> 0 (queue_depth rows)
+  void note_queued(const proto::OperationInfo& op);     // called whenever an op joins the queue
+  void observe_dispatch(const std::string& op_id);      // called when it leaves it for a worker
 };
 
 }  // namespace ktrdr::broker

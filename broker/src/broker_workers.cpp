@@ -148,6 +148,8 @@ void Broker::Impl::on_checkpoint(WorkerEntry& w, const proto::Checkpoint& m) {
   if (op == nullptr || op->state == OpState::kCompleted) return;
   if (op->has_checkpoint && m.bar_index < op->checkpoint_bar) return;  // an older state: keep ours
   store->put_checkpoint(m);
+  ++counters.checkpoints_stored;
+  counters.checkpoint_bytes += m.blob.size();
   op->has_checkpoint = true;
   op->checkpoint_bar = m.bar_index;
   save(*op);
@@ -177,6 +179,8 @@ void Broker::Impl::on_result(WorkerEntry& w, const proto::JobResult& m) {
     }
   }
   store->put_result(op->op_id, m.result_json);
+  ++counters.results_stored;
+  counters.result_bytes += m.result_json.size();
   if (op->has_checkpoint) store->delete_checkpoint(op->op_id);
   remove_from_queue(op->op_id);
   op->has_result = true;

@@ -146,4 +146,13 @@ StoreResult<std::string> JobStore::find_client_key(const std::string& key) const
   return r;
 }
 
+uint64_t JobStore::size_bytes() const {
+  uint64_t total = 0;
+  for (const char* property : {"rocksdb.total-sst-files-size", "rocksdb.cur-size-all-mem-tables"}) {
+    uint64_t v = 0;
+    if (impl_->db->GetIntProperty(property, &v)) total += v;
+  }
+  return total;
+}
+
 }  // namespace ktrdr::broker

@@ -4,8 +4,8 @@
 
 #include <zmq.hpp>
 
-#include "broker_client.h"
 #include "exit_codes.h"
+#include "ktrdr/client/broker_client.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/log.h"
 
@@ -13,7 +13,7 @@ namespace po = boost::program_options;
 
 namespace ktrdr::cli {
 
-po::options_description common_options(ClientOptions& options) {
+po::options_description common_options(client::ClientOptions& options) {
   po::options_description d("Common options");
   d.add_options()  //
       ("broker", po::value(&options.broker)->value_name("EP"),
@@ -36,8 +36,8 @@ po::options_description common_options(ClientOptions& options) {
 
 std::optional<int> parse_command(const std::vector<std::string>& args, const std::string& usage,
                                  const po::options_description& own,
-                                 const po::positional_options_description& positional, ClientOptions& options,
-                                 po::variables_map& vm) {
+                                 const po::positional_options_description& positional,
+                                 client::ClientOptions& options, po::variables_map& vm) {
   po::options_description help_opt;
   help_opt.add_options()("help,h", "show this help");
   po::options_description all;
@@ -75,7 +75,7 @@ int rejected(const std::string& what, const std::string& message) {
 int guarded(const std::function<int()>& body) {
   try {
     return body();
-  } catch (const BrokerUnreachable& e) {
+  } catch (const client::BrokerUnreachable& e) {
     log::error("{}", e.what());
     return to_int(ExitCode::kUnreachable);
   } catch (const ktrdr::Error& e) {

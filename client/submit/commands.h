@@ -6,16 +6,20 @@
 #include <string>
 #include <vector>
 
-#include "client_options.h"
+#include "ktrdr/client/client_options.h"
 
 namespace ktrdr::cli {
 
-int backtest_command(ClientOptions& options, const std::vector<std::string>& args);  // job_commands.cpp
-int resume_command(ClientOptions& options, const std::vector<std::string>& args);    // job_commands.cpp
-int status_command(ClientOptions& options, const std::vector<std::string>& args);    // query_commands.cpp
-int list_command(ClientOptions& options, const std::vector<std::string>& args);      // query_commands.cpp
-int cancel_command(ClientOptions& options, const std::vector<std::string>& args);    // query_commands.cpp
-int results_command(ClientOptions& options, const std::vector<std::string>& args);   // results_command.cpp
-int watch_command(ClientOptions& options, const std::vector<std::string>& args);     // watch_command.cpp
+int backtest_command(client::ClientOptions& options,
+                     const std::vector<std::string>& args);                                // job_commands.cpp
+int resume_command(client::ClientOptions& options, const std::vector<std::string>& args);  // job_commands.cpp
+int status_command(client::ClientOptions& options,
+                   const std::vector<std::string>& args);                                // query_commands.cpp
+int list_command(client::ClientOptions& options, const std::vector<std::string>& args);  // query_commands.cpp
+int cancel_command(client::ClientOptions& options,
+                   const std::vector<std::string>& args);  // query_commands.cpp
+int results_command(client::ClientOptions& options,
+                    const std::vector<std::string>& args);  // results_command.cpp
+int watch_command(client::ClientOptions& options, const std::vector<std::string>& args);  // watch_command.cpp
 
 }  // namespace ktrdr::cli

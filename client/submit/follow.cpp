@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "interrupt.h"
+#include "ktrdr/client/progress_feed.h"
 #include "ktrdr/common/log.h"
 #include "op_view.h"
-#include "progress_feed.h"
 
 namespace ktrdr::cli {
 namespace {
@@ -83,9 +83,10 @@ ExitCode exit_code_for(proto::OpState state) {
   }
 }
 
-FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, const ClientOptions& options,
-                               const std::string& op_id, FollowDisplay display) {
-  ProgressFeed feed(context, options.progress, op_id);
+FollowOutcome follow_operation(zmq::context_t& context, client::BrokerClient& broker,
+                               const client::ClientOptions& options, const std::string& op_id,
+                               FollowDisplay display) {
+  client::ProgressFeed feed(context, options.progress, op_id);
   ProgressDisplay view(display);
   install_interrupt_handler();
   const milliseconds status_every(display == FollowDisplay::kNone ? 500 : 1000);
@@ -114,7 +115,7 @@ FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, co
         return out;
       }
     }
-    std::optional<FeedEvent> ev;
+    std::optional<client::FeedEvent> ev;
     try {
       const auto wait = std::chrono::duration_cast<milliseconds>(next_status - Clock::now());
       ev = feed.next(std::clamp(wait, milliseconds(0), milliseconds(250)));
@@ -138,10 +139,10 @@ FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, co
     try {
       reply = broker.call(proto::Command::kStatus, proto::StatusRequest{op_id});
       silent_polls = 0;
-    } catch (const BrokerUnreachable& e) {
+    } catch (const client::BrokerUnreachable& e) {
       if (++silent_polls >= 3) {
         view.break_line();
-        throw BrokerUnreachable(
+        throw client::BrokerUnreachable(
             fmt::format("{}; {} may still be running: ktrdr-submit status {}", e.what(), op_id, op_id));
       }
       log::warn("broker silent while following {}; retrying", op_id);

@@ -6,9 +6,9 @@
 
 #include <zmq.hpp>
 
-#include "broker_client.h"
-#include "client_options.h"
 #include "exit_codes.h"
+#include "ktrdr/client/broker_client.h"
+#include "ktrdr/client/client_options.h"
 #include "ktrdr/proto/messages.h"
 
 namespace ktrdr::cli {
@@ -26,10 +26,11 @@ struct FollowOutcome {
   std::string message;            // why, when code != kOk
 };
 
-// Blocks until `op_id` is completed, failed or cancelled, or the user detaches. Throws BrokerUnreachable
-// when the broker stays silent for three status requests in a row.
-FollowOutcome follow_operation(zmq::context_t& context, BrokerClient& broker, const ClientOptions& options,
-                               const std::string& op_id, FollowDisplay display);
+// Blocks until `op_id` is completed, failed or cancelled, or the user detaches. Throws
+// client::BrokerUnreachable when the broker stays silent for three status requests in a row.
+FollowOutcome follow_operation(zmq::context_t& context, client::BrokerClient& broker,
+                               const client::ClientOptions& options, const std::string& op_id,
+                               FollowDisplay display);
 
 // Exit code for a terminal state.
 ExitCode exit_code_for(proto::OpState state);

@@ -6,12 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "broker_client.h"
 #include "command_line.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "follow.h"
 #include "ktrdr/cli/trading_options.h"
+#include "ktrdr/client/broker_client.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/proto/codec.h"
@@ -33,7 +33,7 @@ std::string random_key() {
 }
 
 // After a start/resume accepted as `op_id`: print it, or follow/wait and print the outcome.
-int finish_submission(ClientOptions& options, zmq::context_t& context, BrokerClient& broker,
+int finish_submission(client::ClientOptions& options, zmq::context_t& context, client::BrokerClient& broker,
                       const std::string& op_id, const TailOptions& tail, const char* initial_status) {
   if (!tail.follow && !tail.wait) {
     if (options.json) {
@@ -89,7 +89,7 @@ po::options_description tail_options(TailOptions& tail) {
 
 }  // namespace
 
-int backtest_command(ClientOptions& options, const std::vector<std::string>& args) {
+int backtest_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   proto::StartRequest req;
   proto::JobSpec& job = req.job;
   TailOptions tail;
@@ -145,14 +145,14 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
   }
   return guarded([&] {
     zmq::context_t context(1);
-    BrokerClient broker(context, options);
+    client::BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kStart, req);
     if (reply.code != proto::ErrorCode::kOk) return rejected("backtest", reply);
     return finish_submission(options, context, broker, reply.op_id, tail, "pending");
   });
 }
 
-int resume_command(ClientOptions& options, const std::vector<std::string>& args) {
+int resume_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   proto::ResumeRequest req;
   TailOptions tail;
   po::options_description own("Resume options");
@@ -167,7 +167,7 @@ int resume_command(ClientOptions& options, const std::vector<std::string>& args)
   if (auto code = parse_command(args, usage, own, pos, options, vm)) return *code;
   return guarded([&] {
     zmq::context_t context(1);
-    BrokerClient broker(context, options);
+    client::BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kResume, req);
     if (reply.code != proto::ErrorCode::kOk) return rejected(fmt::format("resume {}", req.op_id), reply);
     return finish_submission(options, context, broker, reply.op_id.empty() ? req.op_id : reply.op_id, tail,

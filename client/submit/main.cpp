@@ -5,11 +5,11 @@
 
 #include <boost/program_options.hpp>
 
-#include "client_options.h"
 #include "command_line.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "ktrdr/cli/version.h"
+#include "ktrdr/client/client_options.h"
 #include "ktrdr/common/log.h"
 
 #if __has_include("top.h")
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   size_t cmd = 0;
   while (cmd < all.size() && !all[cmd].empty() && all[cmd][0] == '-') cmd += takes_value(all[cmd]) ? 2 : 1;
 
-  ClientOptions options = ClientOptions::from_env();
+  ktrdr::client::ClientOptions options = ktrdr::client::ClientOptions::from_env();
   po::options_description global = common_options(options);
   global.add_options()("help,h", "show this help")("version", "print the version and exit");
   try {

@@ -5,17 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktrdr/client/json_view.h"
 #include "ktrdr/proto/messages.h"
 
 namespace ktrdr::cli {
 
-// JSON objects (names follow the reference OperationInfo: operation_id, status, created_at, ...).
+// JSON objects (names follow the reference OperationInfo: operation_id, status, created_at, ...); progress,
+// workers, fleet and events are the client library's (ktrdr/client/json_view.h).
+using client::to_json;
 nlohmann::json to_json(const proto::JobSpec& job);
-nlohmann::json to_json(const proto::Progress& progress);
 nlohmann::json to_json(const proto::OperationInfo& op);
-nlohmann::json to_json(const proto::WorkerInfo& worker);
-nlohmann::json to_json(const proto::FleetStatus& fleet);
-nlohmann::json to_json(const proto::OpEvent& event);
 
 // Multi-line human description of one operation.
 std::string describe(const proto::OperationInfo& op);

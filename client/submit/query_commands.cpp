@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "broker_client.h"
 #include "command_line.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "follow.h"
+#include "ktrdr/client/broker_client.h"
 #include "ktrdr/common/log.h"
 #include "op_view.h"
 
@@ -17,7 +17,7 @@ namespace po = boost::program_options;
 
 namespace ktrdr::cli {
 
-int status_command(ClientOptions& options, const std::vector<std::string>& args) {
+int status_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   proto::StatusRequest req;
   po::options_description own("Status options");
   own.add_options()("op", po::value(&req.op_id), "operation id (positional; none = fleet status)");
@@ -31,7 +31,7 @@ int status_command(ClientOptions& options, const std::vector<std::string>& args)
   if (auto code = parse_command(args, usage, own, pos, options, vm)) return *code;
   return guarded([&] {
     zmq::context_t context(1);
-    BrokerClient broker(context, options);
+    client::BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kStatus, req);
     if (reply.code != proto::ErrorCode::kOk) return rejected("status", reply);
     if (!req.op_id.empty()) {
@@ -48,7 +48,7 @@ int status_command(ClientOptions& options, const std::vector<std::string>& args)
   });
 }
 
-int list_command(ClientOptions& options, const std::vector<std::string>& args) {
+int list_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   proto::ListRequest req;
   std::vector<std::string> states;
   po::options_description own("List options");
@@ -75,7 +75,7 @@ int list_command(ClientOptions& options, const std::vector<std::string>& args) {
   }
   return guarded([&] {
     zmq::context_t context(1);
-    BrokerClient broker(context, options);
+    client::BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kList, req);
     if (reply.code != proto::ErrorCode::kOk) return rejected("list", reply);
     if (options.json) {
@@ -89,7 +89,7 @@ int list_command(ClientOptions& options, const std::vector<std::string>& args) {
   });
 }
 
-int cancel_command(ClientOptions& options, const std::vector<std::string>& args) {
+int cancel_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   proto::CancelRequest req;
   bool wait = false;
   po::options_description own("Cancel options");
@@ -109,7 +109,7 @@ int cancel_command(ClientOptions& options, const std::vector<std::string>& args)
   if (req.reason.empty()) req.reason = "cancelled by ktrdr-submit";
   return guarded([&] {
     zmq::context_t context(1);
-    BrokerClient broker(context, options);
+    client::BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kCancel, req);
     if (reply.code != proto::ErrorCode::kOk) return rejected(fmt::format("cancel {}", req.op_id), reply);
     proto::OperationInfo op = reply.operations.empty() ? proto::OperationInfo{} : reply.operations.front();

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "broker_client.h"
 #include "command_line.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "follow.h"
+#include "ktrdr/client/broker_client.h"
 #include "ktrdr/common/file_io.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/report/result_csv.h"
@@ -24,7 +24,7 @@ namespace po = boost::program_options;
 
 namespace ktrdr::cli {
 
-int results_command(ClientOptions& options, const std::vector<std::string>& args) {
+int results_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   proto::ResultsRequest req;
   std::string trades_csv, equity_csv, plot;
   po::options_description own("Results options");
@@ -50,7 +50,7 @@ int results_command(ClientOptions& options, const std::vector<std::string>& args
 #endif
   return guarded([&] {
     zmq::context_t context(1);
-    BrokerClient broker(context, options);
+    client::BrokerClient broker(context, options);
     const proto::Reply reply = broker.call(proto::Command::kResults, req);
     if (reply.code != proto::ErrorCode::kOk) {
       log::error("results {}: {} ({})", req.op_id, reply.message, proto::to_string(reply.code));

@@ -57,7 +57,7 @@ struct TopOptions {
 // The dashboard's two sockets and the one outstanding request (list or cancel).
 class FleetLink {
  public:
-  FleetLink(zmq::context_t& ctx, const ClientOptions& options) : ctx_(ctx), options_(options) {
+  FleetLink(zmq::context_t& ctx, const client::ClientOptions& options) : ctx_(ctx), options_(options) {
     open_dealer();
     sub_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::sub);
     net::configure_socket(*sub_);
@@ -67,7 +67,7 @@ class FleetLink {
     } catch (const zmq::error_t& e) {
       KTRDR_FAIL(
           "cannot use progress endpoint '{}': {} (expected e.g. tcp://host:5558; set --progress or {})",
-          options_.progress, e.what(), kProgressEnv);
+          options_.progress, e.what(), client::kProgressEnv);
     }
   }
 
@@ -135,12 +135,12 @@ class FleetLink {
       dealer_->connect(options_.broker);
     } catch (const zmq::error_t& e) {
       KTRDR_FAIL("cannot use broker endpoint '{}': {} (expected e.g. tcp://host:5555; set --broker or {})",
-                 options_.broker, e.what(), kBrokerEnv);
+                 options_.broker, e.what(), client::kBrokerEnv);
     }
   }
 
   zmq::context_t& ctx_;
-  const ClientOptions& options_;
+  const client::ClientOptions& options_;
   std::unique_ptr<zmq::socket_t> dealer_, sub_;
   uint64_t next_id_ = 0;
   uint64_t outstanding_ = 0;
@@ -187,7 +187,7 @@ std::pair<int, int> stdout_size() {
 }
 
 // --once: wait for one list reply (and what the feed says meanwhile), print one frame, exit.
-int run_once(const ClientOptions& options, const TopOptions& top) {
+int run_once(const client::ClientOptions& options, const TopOptions& top) {
   zmq::context_t ctx;
   FleetLink link(ctx, options);
   TopState state;
@@ -228,7 +228,7 @@ int run_once(const ClientOptions& options, const TopOptions& top) {
   return 0;
 }
 
-int run_interactive(const ClientOptions& options, const TopOptions& top) {
+int run_interactive(const client::ClientOptions& options, const TopOptions& top) {
   zmq::context_t ctx;
   FleetLink link(ctx, options);
   TopState state;
@@ -340,7 +340,7 @@ int run_interactive(const ClientOptions& options, const TopOptions& top) {
   return 0;
 }
 
-int run_top(ClientOptions& options, const std::vector<std::string>& args) {
+int run_top(client::ClientOptions& options, const std::vector<std::string>& args) {
   TopOptions top;
   po::options_description own("top options");
   own.add_options()                                                                                 //
@@ -358,12 +358,12 @@ int run_top(ClientOptions& options, const std::vector<std::string>& args) {
 
 }  // namespace
 
-int top_command(ClientOptions& options, const std::vector<std::string>& args) {
+int top_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   return run_top(options, args);
 }
 
 int top_command(int argc, char** argv) {
-  ClientOptions options = ClientOptions::from_env();
+  client::ClientOptions options = client::ClientOptions::from_env();
   std::vector<std::string> args(argv, argv + argc);
   if (args.empty()) args.emplace_back("top");
   return run_top(options, args);

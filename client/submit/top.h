@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "client_options.h"
+#include "ktrdr/client/client_options.h"
 
 namespace ktrdr::cli {
 
 // As dispatched by main.cpp: global options already parsed into `options`, args[0] == "top".
-int top_command(ClientOptions& options, const std::vector<std::string>& args);
+int top_command(client::ClientOptions& options, const std::vector<std::string>& args);
 // Stand-alone form: argv[0] == "top"; endpoints default to $KTRDR_BROKER / $KTRDR_PROGRESS.
 int top_command(int argc, char** argv);
 

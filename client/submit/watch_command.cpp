@@ -7,14 +7,14 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "interrupt.h"
+#include "ktrdr/client/progress_feed.h"
 #include "op_view.h"
-#include "progress_feed.h"
 
 namespace po = boost::program_options;
 
 namespace ktrdr::cli {
 
-int watch_command(ClientOptions& options, const std::vector<std::string>& args) {
+int watch_command(client::ClientOptions& options, const std::vector<std::string>& args) {
   std::string op_id;
   double duration_s = 0.0;
   uint64_t count = 0;
@@ -34,7 +34,7 @@ int watch_command(ClientOptions& options, const std::vector<std::string>& args) 
   if (auto code = parse_command(args, usage, own, pos, options, vm)) return *code;
   return guarded([&] {
     zmq::context_t context(1);
-    ProgressFeed feed(context, options.progress, op_id);
+    client::ProgressFeed feed(context, options.progress, op_id);
     install_interrupt_handler();
     using Clock = std::chrono::steady_clock;
     const auto end = duration_s > 0
@@ -42,7 +42,7 @@ int watch_command(ClientOptions& options, const std::vector<std::string>& args) 
                          : Clock::time_point::max();
     uint64_t seen = 0;
     while (!interrupted() && Clock::now() < end && (count == 0 || seen < count)) {
-      std::optional<FeedEvent> ev;
+      std::optional<client::FeedEvent> ev;
       try {
         ev = feed.next(std::chrono::milliseconds(200));
       } catch (const zmq::error_t& e) {

@@ -173,6 +173,26 @@ TEST_CASE("jobs are dispatched, completed and their results stored once") {
   // The same client key returns the same operation.
   const std::string k1 = c.start("same-key");
   CHECK(c.start("same-key") == k1);
+  // the counters (kMetrics): 21 accepted (the repeated key is not), every one dispatched once and stored
+  c.wait_state(k1, OpState::kCompleted);
+  Reply m = c.call(Command::kMetrics, MetricsRequest{});
+  REQUIRE(m.code == ErrorCode::kOk);
+  REQUIRE(m.metrics.has_value());
+  CHECK(m.metrics->jobs_accepted == 21);
+  CHECK(m.metrics->dispatches == 21);
+  CHECK(m.metrics->retries == 0);
+  CHECK(m.metrics->results_stored == 21);
+  uint64_t bytes = 0;
+  for (const auto& id : ids) bytes += fmt::format(R"({{"op":"{}"}})", id).size();
+  CHECK(m.metrics->result_bytes == bytes + fmt::format(R"({{"op":"{}"}})", k1).size());
+  CHECK(m.metrics->operations == std::vector<uint64_t>{0, 0, 21, 0, 0, 0});
+  uint64_t dispatched = 0;
+  for (const uint64_t n : m.metrics->dispatch_latency_seconds.counts) dispatched += n;
+  CHECK(dispatched == 21);
+  CHECK(m.metrics->store_bytes > 0);
+  CHECK(c.call(Command::kMetrics, MetricsRequest{false}).metrics->store_bytes == 0);
+  CHECK(m.fleet.workers.size() == 2);
+  CHECK(c.call(Command::kList, ListRequest{{OpState::kCompleted}, 5, 0}).total == 21);
 }
 
 TEST_CASE("bad client messages get error replies and the broker keeps serving") {

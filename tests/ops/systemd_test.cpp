@@ -37,7 +37,8 @@ struct UnitCopies {
     std::vector<std::pair<std::string, fs::path>> binaries;  // name in the unit -> what to run instead
     for (const auto& [name, rel] :
          {std::pair<std::string, std::string>{"ktrdr-broker", "broker/ktrdr-broker"},
-          {"ktrdr-worker", "daemon/ktrdr-worker"}}) {
+          {"ktrdr-worker", "daemon/ktrdr-worker"},
+          {"ktrdr-gateway", "gateway/ktrdr-gateway"}}) {
       fs::path target = built_binary(rel);
       if (!is_executable(target)) {
         target = dir.path() / (name + "-stub");
@@ -98,8 +99,8 @@ TEST_CASE("systemd units pass systemd-analyze verify") {
   UnitCopies units;
   for (const auto& s : units.stubbed)
     MESSAGE(s << " is not built: its unit is verified against a stub binary");
-  for (const std::string unit :
-       {"ktrdr-broker.service", "ktrdr-worker@1.service", "ktrdr-worker@12.service", "ktrdr-fleet.target"}) {
+  for (const std::string unit : {"ktrdr-broker.service", "ktrdr-worker@1.service", "ktrdr-worker@12.service",
+                                 "ktrdr-gateway.service", "ktrdr-fleet.target"}) {
     std::string out;
     const int rc = run_shell("systemd-analyze verify --man=no " + shell_quote(units.dir / unit), &out);
     INFO(unit << ":\n" << out);
@@ -112,7 +113,7 @@ TEST_CASE("systemd units stay hardened under systemd-analyze security --offline"
   if (!program_on_path("systemd-analyze"))
     KTRDR_SKIP("systemd-analyze is not installed (apt-get install systemd): exposure not checked");
   UnitCopies units;
-  for (const std::string unit : {"ktrdr-broker.service", "ktrdr-worker@1.service"}) {
+  for (const std::string unit : {"ktrdr-broker.service", "ktrdr-worker@1.service", "ktrdr-gateway.service"}) {
     std::string out;
     // exposure is 0 (locked down) .. 10 (unprotected); ours is ~1.5, "OK" is below 3
     const int rc = run_shell(
@@ -127,7 +128,8 @@ TEST_CASE("systemd units - notify watchdog restart state directories user harden
   const std::string broker = unit_text("ktrdr-broker.service");
   const std::string worker = unit_text("ktrdr-worker@.service");
   const std::string target = unit_text("ktrdr-fleet.target");
-  for (const std::string* u : {&broker, &worker}) {
+  const std::string gateway = unit_text("ktrdr-gateway.service");
+  for (const std::string* u : {&broker, &worker, &gateway}) {
     CHECK(value(*u, "Type") == "notify");
     CHECK(!value(*u, "WatchdogSec").empty());
     CHECK(value(*u, "Restart") == "on-failure");
@@ -149,13 +151,16 @@ TEST_CASE("systemd units - notify watchdog restart state directories user harden
                                           "/ktrdr-worker.conf --state-dir "
                                           "/var/lib/ktrdr/worker-%i "
                                           "--id %H-%i");
+  CHECK(value(gateway, "ExecStart") == kBinDir + "/ktrdr-gateway --config " + kConfDir + "/ktrdr-gateway.conf");
+  CHECK(value(gateway, "StateDirectory").empty());  // the gateway keeps no state
   CHECK(value(target, "WantedBy") == "multi-user.target");
 }
 
 TEST_CASE("systemd units only pass options the daemons document") {
   for (const auto& [unit, rel] :
        {std::pair<std::string, std::string>{"ktrdr-broker.service", "broker/ktrdr-broker"},
-        {"ktrdr-worker@.service", "daemon/ktrdr-worker"}}) {
+        {"ktrdr-worker@.service", "daemon/ktrdr-worker"},
+        {"ktrdr-gateway.service", "gateway/ktrdr-gateway"}}) {
     const fs::path bin = built_binary(rel);
     if (!is_executable(bin))
       KTRDR_SKIP(rel << " is not built: the units' options are not checked against --help");
@@ -279,4 +284,24 @@ TEST_CASE("ktrdr-worker tells systemd READY=1 once connected then STOPPING=1") {
   worker.signal(SIGTERM);
   CHECK(notify.wait_for("STOPPING=1", 10s));
   CHECK(worker.wait_for(15s).has_value());
+}
+
+TEST_CASE("ktrdr-gateway tells systemd READY=1 once listening then WATCHDOG=1 then STOPPING=1") {
+  const fs::path bin = built_binary("gateway/ktrdr-gateway");
+  if (!is_executable(bin)) KTRDR_SKIP("gateway/ktrdr-gateway is not built: its sd_notify not checked");
+  TempDir dir{"ktrdr-ops"};
+  NotifySocket notify(dir.path() / "notify");
+  // no broker: the gateway is ready once its HTTP port is bound, and stays up (requests answer 503)
+  Process gateway = logged_process(
+      {bin.string(), "--broker", "ipc://" + (dir / "clients"), "--progress", "ipc://" + (dir / "pout"), "--port",
+       "0", "--config", KTRDR_SOURCE_DIR "/conf/ktrdr-gateway.conf"},
+      dir / "gateway.log", {{"NOTIFY_SOCKET", dir / "notify"}, {"WATCHDOG_USEC", "400000"}});
+  const bool ready = notify.wait_for("READY=1", 15s);
+  INFO("notify datagrams:\n" << notify.log() << "\ngateway log:\n" << read_text_or_empty(dir / "gateway.log"));
+  CHECK(ready);
+  CHECK(notify.log().find("STATUS=http://127.0.0.1:") != std::string::npos);
+  CHECK(notify.wait_for("WATCHDOG=1", 2s));
+  gateway.signal(SIGTERM);
+  CHECK(notify.wait_for("STOPPING=1", 5s));
+  CHECK(gateway.wait_for(10s).has_value());
 }

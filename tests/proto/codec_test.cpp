@@ -216,6 +216,60 @@ TEST_CASE("reply round-trips with operations, fleet and result") {
   CHECK(b.result_json == r.result_json);
 }
 
+TEST_CASE("metrics request and reply round-trip and replies without metrics carry none") {
+  CHECK_FALSE(round_trip(MetricsRequest{false}).include_store_size);
+  CHECK(round_trip(MetricsRequest{}).include_store_size);
+  Reply r;
+  r.total = 12345;
+  BrokerMetrics m;
+  m.operations = {1, 2, 3, 4, 5, 6};
+  m.queue_depth = {{"backtest", 7}, {"noop", 0}};
+  m.jobs_accepted = 8;
+  m.dispatches = 9;
+  m.retries = 10;
+  m.results_stored = 11;
+  m.result_bytes = 1u << 20;
+  m.checkpoints_stored = 12;
+  m.checkpoint_bytes = 13;
+  m.store_bytes = 14;
+  m.dropped_client_messages = 15;
+  m.dropped_worker_messages = 16;
+  m.dispatch_latency_seconds = {{0.001, 0.01}, {1, 2, 3}, 0.5};
+  r.metrics = m;
+  ClientMessage msg;  // its body views the frames: keep them alive
+  Frames frames = encode_reply(7, r);
+  REQUIRE(decode_client(frames, msg).ok());
+  Reply b;
+  const Status st = unpack(msg.body, b);
+  INFO(st.message);
+  REQUIRE(st.ok());
+  CHECK(b.total == 12345);
+  REQUIRE(b.metrics.has_value());
+  CHECK(b.metrics->operations == m.operations);
+  REQUIRE(b.metrics->queue_depth.size() == 2);
+  CHECK(b.metrics->queue_depth[0].job_type == "backtest");
+  CHECK(b.metrics->queue_depth[0].depth == 7);
+  CHECK(b.metrics->result_bytes == 1u << 20);
+  CHECK(b.metrics->dropped_worker_messages == 16);
+  CHECK(b.metrics->dispatch_latency_seconds.bounds == std::vector<double>{0.001, 0.01});
+  CHECK(b.metrics->dispatch_latency_seconds.counts == std::vector<uint64_t>{1, 2, 3});
+  CHECK(b.metrics->dispatch_latency_seconds.sum == 0.5);
+  // histogram counts must match the bounds
+  r.metrics->dispatch_latency_seconds.counts = {1};
+  frames = encode_reply(8, r);
+  REQUIRE(decode_client(frames, msg).ok());
+  CHECK(unpack(msg.body, b).code == ErrorCode::kBadRequest);
+  // a reply without metrics has none after decoding
+  Reply plain;
+  frames = encode_reply(9, plain);
+  REQUIRE(decode_client(frames, msg).ok());
+  Reply pb;
+  REQUIRE(unpack(msg.body, pb).ok());
+  CHECK_FALSE(pb.metrics.has_value());
+  CHECK(is_client_request(Command::kMetrics));
+  CHECK(to_string(Command::kMetrics) == "metrics");
+}
+
 TEST_CASE("worker messages round-trip") {
   WorkerReady ready{"worker-1", {"backtest", "noop"}, kOp, 2, 500};
   Frames f = encode_worker(Command::kReady, ready);

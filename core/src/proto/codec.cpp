@@ -163,7 +163,7 @@ Status decode_pub(std::span<const std::string> f, PubMessage& out) {
 
 bool is_client_request(Command c) {
   return static_cast<uint8_t>(c) >= static_cast<uint8_t>(Command::kStart) &&
-         static_cast<uint8_t>(c) <= static_cast<uint8_t>(Command::kResults);
+         static_cast<uint8_t>(c) <= static_cast<uint8_t>(Command::kMetrics);
 }
 bool is_worker_to_broker(Command c) {
   switch (c) {

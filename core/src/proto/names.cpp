@@ -17,6 +17,8 @@ std::string_view to_string(Command c) {
       return "cancel";
     case Command::kResults:
       return "results";
+    case Command::kMetrics:
+      return "metrics";
     case Command::kReply:
       return "reply";
     case Command::kReady:

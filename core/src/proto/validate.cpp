@@ -112,11 +112,20 @@ Status validate(const CancelRequest& m) {
 Status validate(const ResultsRequest& m) {
   return check_op_id("op_id", m.op_id);
 }
+Status validate(const MetricsRequest&) {
+  return {};
+}
 Status validate(const Reply& m) {
   if (!valid_code(m.code))
     return Status::error(ErrorCode::kMalformed, "reply code {} is unknown", static_cast<int>(m.code));
   for (const auto& op : m.operations) {
     if (!valid_state(op.state)) return bad("operations.state", "unknown state");
+  }
+  if (m.metrics) {
+    const Histogram& h = m.metrics->dispatch_latency_seconds;
+    if (!h.counts.empty() && h.counts.size() != h.bounds.size() + 1) {
+      return bad("metrics.dispatch_latency_seconds", "counts must have one entry per bound plus one");
+    }
   }
   return {};
 }

@@ -64,7 +64,12 @@ ResultView read_result(const std::string& result_json, ResultParts parts) {
         if (depth == 2 && in != In::kOther &&
             (event == Json::parse_event_t::object_end || event == Json::parse_event_t::array_end ||
              event == Json::parse_event_t::value)) {
-          if (in == In::kCurve) last_point = std::move(parsed);
+          if (in == In::kCurve) {
+            last_point = std::move(parsed);
+            ++v.equity_points;
+          } else {
+            ++v.trade_count;
+          }
           return false;
         }
         return true;
@@ -83,6 +88,12 @@ ResultView read_result(const std::string& result_json, ResultParts parts) {
   v.end_date = text_of(v.doc, "end_date");
   v.mode = text_of(v.doc, "mode");
 
+  if (parts == ResultParts::kAll) {
+    if (const auto it = v.doc.find("equity_curve"); it != v.doc.end() && it->is_array()) {
+      v.equity_points = it->size();
+    }
+    if (const auto it = v.doc.find("trades"); it != v.doc.end() && it->is_array()) v.trade_count = it->size();
+  }
   const Json* curve = nullptr;
   Json kept_points = Json::array();
   if (last_point) {

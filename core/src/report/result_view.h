@@ -31,6 +31,8 @@ struct ResultView {
   std::string strategy_name, symbol, timeframe, start_date, end_date, mode;
   std::vector<EquityPoint> equity;
   std::vector<TradeMark> trades;
+  std::size_t trade_count = 0;    // elements of the result's trades array (also with kWithoutSeries)
+  std::size_t equity_points = 0;  // elements of its equity_curve array (also with kWithoutSeries)
 
   // metrics.<name> as a number; nullopt when absent or not a number
   std::optional<double> metric(const char* name) const;

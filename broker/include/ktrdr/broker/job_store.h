@@ -48,6 +48,8 @@ class JobStore {
   StoreResult<proto::Checkpoint> get_checkpoint(const std::string& op_id) const;
   StoreResult<std::string> get_result(const std::string& op_id) const;
   StoreResult<std::string> find_client_key(const std::string& key) const;  // the op id
+  // Bytes the store holds: SST files + memtables (RocksDB's own estimates; the WAL is not counted).
+  uint64_t size_bytes() const;
 
  private:
   struct Impl;

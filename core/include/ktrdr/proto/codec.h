@@ -48,6 +48,7 @@ Status validate(const StatusRequest& m);
 Status validate(const ListRequest& m);
 Status validate(const CancelRequest& m);
 Status validate(const ResultsRequest& m);
+Status validate(const MetricsRequest& m);
 Status validate(const Reply& m);
 Status validate(const WorkerReady& m);
 Status validate(const Job& m);
@@ -124,7 +125,7 @@ Status decode_worker(std::span<const std::string> frames, WorkerMessage& out);
 Status decode_pub(std::span<const std::string> frames, PubMessage& out);
 
 // Which commands a role may send.
-bool is_client_request(Command c);  // kStart..kResults
+bool is_client_request(Command c);  // kStart..kMetrics
 bool is_worker_to_broker(
     Command c);  // kReady, kHeartbeat, kProgress, kCheckpoint, kResult, kFailure, kDisconnect
 bool is_broker_to_worker(Command c);  // kJob, kHeartbeat, kCancelJob, kDisconnect

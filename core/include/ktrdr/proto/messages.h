@@ -11,10 +11,10 @@
 //     F0  ""                      empty delimiter (so REQ sockets work too)
 //     F1  "KTC"                   kClientSignature
 //     F2  "1"                     protocol version, ASCII decimal (kProtocolVersion)
-//     F3  <1 byte>                Command: kStart | kResume | kStatus | kList | kCancel | kResults
+//     F3  <1 byte>                Command: kStart | kResume | kStatus | kList | kCancel | kResults | kMetrics
 //     F4  "<request id>"          ASCII decimal uint64 chosen by the client, echoed in the reply
 //     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest |
-//                                 CancelRequest | ResultsRequest
+//                                 CancelRequest | ResultsRequest | MetricsRequest
 //   broker -> client
 //     [routing id] "" "KTC" "1" <kReply> "<request id>" <msgpack Reply>
 //
@@ -82,6 +82,7 @@ enum class Command : uint8_t {
   kList = 0x04,     // ListRequest       -> Reply{operations, fleet}
   kCancel = 0x05,   // CancelRequest     -> Reply{operations[0]}
   kResults = 0x06,  // ResultsRequest    -> Reply{operations[0], result_json}
+  kMetrics = 0x07,  // MetricsRequest    -> Reply{fleet, metrics} (counters for Prometheus)
   // broker -> client
   kReply = 0x0F,  // Reply
   // worker <-> broker
@@ -272,6 +273,10 @@ struct ResultsRequest {
   std::string op_id;
   MSGPACK_DEFINE_MAP(op_id)
 };
+struct MetricsRequest {            // the broker's counters (BrokerMetrics) and fleet status
+  bool include_store_size = true;  // false: skip asking RocksDB for its size (store_bytes = 0)
+  MSGPACK_DEFINE_MAP(include_store_size)
+};
 
 // ---- shared value types ----------------------------------------------------------------------------------
 // One progress snapshot: published on PUB (topic = op id) and sent to the broker.
@@ -336,6 +341,38 @@ struct FleetStatus {
   MSGPACK_DEFINE_MAP(workers, queue_length, running, operations, broker_started_ns)
 };
 
+// The broker's counters since it started (kMetrics), for /metrics. Operation counts cover the operations it
+// holds in memory: every unfinished one and the newest max-terminal-in-memory finished ones.
+struct Histogram {               // Prometheus-style, not cumulative
+  std::vector<double> bounds;    // bucket upper bounds, ascending
+  std::vector<uint64_t> counts;  // one per bound, plus the overflow bucket
+  double sum = 0.0;
+  MSGPACK_DEFINE_MAP(bounds, counts, sum)
+};
+struct QueueDepth {
+  std::string job_type;
+  uint64_t depth = 0;  // pending + resuming operations of this type
+  MSGPACK_DEFINE_MAP(job_type, depth)
+};
+struct BrokerMetrics {
+  std::vector<uint64_t> operations;     // by OpState value (index 0 pending .. 5 resuming)
+  std::vector<QueueDepth> queue_depth;  // one per job type seen since start
+  uint64_t jobs_accepted = 0;           // starts accepted (a repeated client_key does not count)
+  uint64_t dispatches = 0;              // jobs sent to workers (every attempt)
+  uint64_t retries = 0;                 // jobs re-queued after a lost worker or a retryable failure
+  uint64_t results_stored = 0;          // results kept (duplicates discarded)
+  uint64_t result_bytes = 0;            // their JSON bytes
+  uint64_t checkpoints_stored = 0;      // checkpoints kept (older ones discarded)
+  uint64_t checkpoint_bytes = 0;        // their blob bytes
+  uint64_t store_bytes = 0;             // the RocksDB job store's size (SST files + memtables)
+  uint64_t dropped_client_messages = 0;
+  uint64_t dropped_worker_messages = 0;
+  Histogram dispatch_latency_seconds;  // queued (accepted, re-queued or resumed) -> sent to a worker
+  MSGPACK_DEFINE_MAP(operations, queue_depth, jobs_accepted, dispatches, retries, results_stored,
+                     result_bytes, checkpoints_stored, checkpoint_bytes, store_bytes, dropped_client_messages,
+                     dropped_worker_messages, dispatch_latency_seconds)
+};
+
 // ---- broker -> client ------------------------------------------------------------------------------------
 struct Reply {
   ErrorCode code = ErrorCode::kOk;
@@ -344,7 +381,9 @@ struct Reply {
   std::vector<OperationInfo> operations;  // kStatus (0..1), kList (page), kCancel/kResults (1)
   FleetStatus fleet;                      // kStatus, kList
   std::string result_json;                // kResults: the full result (summary, trades, equity curve)
-  MSGPACK_DEFINE_MAP(code, message, op_id, operations, fleet, result_json)
+  uint64_t total = 0;                     // kList: operations matching the filter (all pages)
+  std::optional<BrokerMetrics> metrics;   // kMetrics (absent otherwise: nil on the wire)
+  MSGPACK_DEFINE_MAP(code, message, op_id, operations, fleet, result_json, total, metrics)
 };
 
 // ---- worker <-> broker -----------------------------------------------------------------------------------

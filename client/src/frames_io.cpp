@@ -1,8 +1,8 @@
-#include "frames_io.h"
+#include "ktrdr/client/frames_io.h"
 
 #include "ktrdr/net/frames.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 std::optional<proto::Frames> recv_frames_for(zmq::socket_t& socket, std::chrono::milliseconds timeout) {
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
@@ -12,4 +12,4 @@ std::optional<proto::Frames> recv_frames_for(zmq::socket_t& socket, std::chrono:
   return frames;
 }
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

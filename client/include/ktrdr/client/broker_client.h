@@ -9,11 +9,11 @@
 
 #include <zmq.hpp>
 
-#include "client_options.h"
+#include "ktrdr/client/client_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/proto/codec.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 // No reply within the time budget (exit code 6).
 class BrokerUnreachable : public ktrdr::Error {
@@ -42,8 +42,9 @@ class BrokerClient {
   std::string endpoint_;
   int timeout_ms_;
   int attempts_;
+  std::string unreachable_hint_;
   uint64_t next_request_id_;
   std::unique_ptr<zmq::socket_t> socket_;
 };
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

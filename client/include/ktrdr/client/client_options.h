@@ -1,11 +1,12 @@
-// Options shared by every `ktrdr-submit` command: where the broker and the progress feed are, how long to
-// wait for a reply, and whether to print JSON.
+// Where a client of the fleet finds the broker and its progress feed, how long it waits for a reply and how
+// often it retries (ktrdr-submit's global options, ktrdr-gateway's broker link); `json` is ktrdr-submit's
+// --json.
 #pragma once
 
 #include <cstdlib>
 #include <string>
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 // Built-in defaults; they match conf/ktrdr-broker.conf (clients ROUTER and progress-out XPUB on loopback:
 // ktrdr/broker/broker.h BrokerOptions).
@@ -20,6 +21,8 @@ struct ClientOptions {
   int timeout_ms = 2500;                            // --timeout-ms: wait for one reply
   int attempts = 3;                                 // --retries + 1: Lazy Pirate attempts per request
   bool json = false;                                // --json
+  // The fix an "unreachable" error suggests, in the words of the program's own options.
+  std::string unreachable_hint = "set --broker or KTRDR_BROKER, or raise --timeout-ms";
 
   // Defaults from the environment (command-line options override them afterwards).
   static ClientOptions from_env() {
@@ -30,4 +33,4 @@ struct ClientOptions {
   }
 };
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

@@ -11,7 +11,7 @@
 
 #include "ktrdr/proto/messages.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 struct FeedEvent {
   proto::Command command = proto::Command::kProgress;  // kProgress or kOpEvent
@@ -38,4 +38,4 @@ class ProgressFeed {
   uint64_t dropped_ = 0;
 };
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

@@ -9,10 +9,10 @@
 
 #include "ktrdr/proto/codec.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 // Waits up to `timeout` for one whole multipart message. nullopt on timeout. Throws zmq::error_t (EINTR
 // when a signal arrived: callers check their interrupt flag).
 std::optional<proto::Frames> recv_frames_for(zmq::socket_t& socket, std::chrono::milliseconds timeout);
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

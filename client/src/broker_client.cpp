@@ -1,19 +1,20 @@
-#include "broker_client.h"
+#include "ktrdr/client/broker_client.h"
 
 #include <chrono>
 #include <random>
 
-#include "frames_io.h"
+#include "ktrdr/client/frames_io.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/net/frames.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 BrokerClient::BrokerClient(zmq::context_t& context, const ClientOptions& options)
     : context_(context),
       endpoint_(options.broker),
       timeout_ms_(options.timeout_ms),
       attempts_(options.attempts < 1 ? 1 : options.attempts),
+      unreachable_hint_(options.unreachable_hint),
       next_request_id_(std::random_device{}() & 0xFFFFFFu) {
   reconnect();
 }
@@ -60,9 +61,9 @@ proto::Reply BrokerClient::call_packed(proto::Command command, const std::string
     }
   }
   throw BrokerUnreachable(
-      fmt::format("no reply from the broker at {} after {} attempt(s) of {} ms; is ktrdr-broker running? "
-                  "(set --broker or KTRDR_BROKER, or raise --timeout-ms)",
-                  endpoint_, attempts_, timeout_ms_));
+      fmt::format("no reply from the broker at {} after {} attempt(s) of {} ms; is ktrdr-broker "
+                  "running? ({})",
+                  endpoint_, attempts_, timeout_ms_, unreachable_hint_));
 }
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

@@ -1,11 +1,11 @@
-#include "progress_feed.h"
+#include "ktrdr/client/progress_feed.h"
 
-#include "frames_io.h"
+#include "ktrdr/client/frames_io.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/proto/codec.h"
 
-namespace ktrdr::cli {
+namespace ktrdr::client {
 
 ProgressFeed::ProgressFeed(zmq::context_t& context, const std::string& endpoint, const std::string& topic)
     : socket_(std::make_unique<zmq::socket_t>(context, zmq::socket_type::sub)) {
@@ -48,4 +48,4 @@ std::optional<FeedEvent> ProgressFeed::next(std::chrono::milliseconds timeout) {
   }
 }
 
-}  // namespace ktrdr::cli
+}  // namespace ktrdr::client

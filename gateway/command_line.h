@@ -1,0 +1,21 @@
+// Command line + INI config of ktrdr-gateway (Boost.Program_options lives only here and in main.cpp).
+#pragma once
+
+#include <string>
+
+#include "ktrdr/common/log.h"
+#include "ktrdr/gateway/gateway_options.h"
+
+namespace ktrdr::gateway {
+
+struct CommandLine {
+  GatewayOptions gateway;
+  log::Level log_level = log::Level::kInfo;
+  bool help = false;
+  std::string help_text;
+};
+
+// Parses argv and the --config file (command-line values win). Throws ktrdr::Error on a bad option/value.
+CommandLine parse_command_line(int argc, char** argv);
+
+}  // namespace ktrdr::gateway
