@@ -3,7 +3,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "ktrdr/common/daemon_cli.h"
+#include "ktrdr/cli/daemon_cli.h"
 
 namespace po = boost::program_options;
 
@@ -17,7 +17,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   po::options_description generic(
       "ktrdr-gateway: the fleet's HTTP front door (the reference's REST API, live events, /metrics, "
       "dashboard)");
-  generic.add_options()("help,h", "print this help and exit")(
+  generic.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "config,c", po::value(&config), "INI file with any of the options below (command line wins)");
   po::options_description opts("Options (also valid as key = value in the --config file)");
   opts.add_options()  //
@@ -48,10 +48,11 @@ CommandLine parse_command_line(int argc, char** argv) {
       ("log-level", po::value(&level)->default_value(level), "error | warning | info | debug");
   const auto parsed = cli::parse_daemon_command_line(argc, argv, "ktrdr-gateway", generic, opts);
   cl.help = parsed.help;
+  cl.version = parsed.version;
   cl.help_text = parsed.help_text;
   cl.log_level = cli::parse_log_level(level);
   g.result_cache_bytes = cache_mb << 20;
-  if (!cl.help) g.validate();
+  if (!cl.help && !cl.version) g.validate();
   return cl;
 }
 

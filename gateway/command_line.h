@@ -12,6 +12,7 @@ struct CommandLine {
   GatewayOptions gateway;
   log::Level log_level = log::Level::kInfo;
   bool help = false;
+  bool version = false;
   std::string help_text;
 };
 

@@ -7,7 +7,7 @@
 #include <zmq.hpp>
 
 #include "command_line.h"
-#include "ktrdr/common/daemon_cli.h"
+#include "ktrdr/cli/daemon_cli.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/gateway/gateway.h"
 #include "ktrdr/net/systemd_notify.h"
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   using namespace ktrdr;
   const std::atomic<bool>& stop = cli::install_stop_signals();
   gateway::CommandLine cl;
-  if (const auto rc = cli::parse_daemon_args(gateway::parse_command_line, argc, argv, cl)) return *rc;
+  if (const auto rc = cli::parse_daemon_args(gateway::parse_command_line, "ktrdr-gateway", argc, argv, cl)) return *rc;
   const gateway::GatewayOptions& o = cl.gateway;
   std::string web_root = o.web_root;
   if (web_root.empty()) {

@@ -64,14 +64,14 @@ void Gateway::Impl::list_operations(const Request& req, Response& res) {
     std::size_t begin = 0;
     while (begin <= text.size()) {
       const std::size_t end = std::min(text.find(',', begin), text.size());
-      OpState s;
       const std::string name = lower(text.substr(begin, end - begin));
-      if (!proto::parse_op_state(name, s)) {
+      const std::optional<OpState> s = proto::parse_op_state(name);
+      if (!s) {
         throw ApiError(400, fmt::format("status \"{}\" is unknown; use pending, running, completed, failed, "
                                         "cancelled or resuming (comma-separated for several)",
                                         name));
       }
-      states.push_back(s);
+      states.push_back(*s);
       begin = end + 1;
     }
   }

@@ -86,18 +86,12 @@ proto::JobSpec parse_start_request(const std::string& text) {
   job.start_date = strip(body["start_date"].get<std::string>());
   job.end_date = strip(body["end_date"].get<std::string>());
 
-  job.initial_capital = number_or(body, "initial_capital", job.initial_capital);
-  if (!(job.initial_capital > 0))
-    bad(fmt::format("initial_capital must be > 0 (got {})", job.initial_capital));
-  job.commission = number_or(body, "commission", job.commission);
-  job.slippage = number_or(body, "slippage", job.slippage);
-  for (const auto& [key, v] : {std::pair{"commission", job.commission}, {"slippage", job.slippage}}) {
-    if (!(v >= 0 && v < 1)) bad(fmt::format("{} must be a fraction in [0, 1) (got {})", key, v));
-  }
-  job.position_fraction = number_or(body, "position_fraction", job.position_fraction);
-  if (!(job.position_fraction > 0 && job.position_fraction <= 1)) {
-    bad(fmt::format("position_fraction must be in (0, 1] (got {})", job.position_fraction));
-  }
+  // One range check for the costs (TradingCosts::problem), the same text the CLI and the broker give.
+  job.costs.initial_capital = number_or(body, "initial_capital", job.costs.initial_capital);
+  job.costs.commission = number_or(body, "commission", job.costs.commission);
+  job.costs.slippage = number_or(body, "slippage", job.costs.slippage);
+  job.costs.position_fraction = number_or(body, "position_fraction", job.costs.position_fraction);
+  if (std::string problem = job.costs.problem(); !problem.empty()) bad(problem);
   if (const auto model = optional_string(body, "model_path")) job.model = strip(*model);
   if (const auto it = body.find("model_version"); it != body.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > 1000000) {
@@ -105,10 +99,11 @@ proto::JobSpec parse_start_request(const std::string& text) {
     }
     job.model_version = static_cast<uint32_t>(it->get<int64_t>());
   }
-  if (const auto mode = optional_string(body, "mode")) {
-    if (*mode != "ktrdr" && *mode != "corrected") {
+  if (const auto mode_text = optional_string(body, "mode")) {
+    const auto mode = parse_mode(*mode_text);
+    if (!mode) {
       bad(fmt::format("mode \"{}\" is unknown; use \"ktrdr\" (the reference's numbers) or \"corrected\"",
-                      *mode));
+                      *mode_text));
     }
     job.mode = *mode;
   }

@@ -1,7 +1,11 @@
 // The parts of the ktrdr_backtest._core extension module, each registered by its own file.
 #pragma once
 
+#include <string>
+
 #include <pybind11/pybind11.h>
+
+#include "ktrdr/common/mode.h"
 
 namespace ktrdr::python {
 
@@ -11,5 +15,8 @@ void register_errors(pybind11::module_& m);
 void register_run(pybind11::module_& m);
 // FleetClient: the broker's client protocol (fleet_binding.cpp).
 void register_fleet(pybind11::module_& m);
+
+// "ktrdr" | "corrected" -> Mode; throws ktrdr::Error naming the text and the choices (run_binding.cpp).
+Mode parse_mode_arg(const std::string& text);
 
 }  // namespace ktrdr::python

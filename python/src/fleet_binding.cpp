@@ -65,12 +65,12 @@ proto::Reply call_ok(FleetClient& client, proto::Command command, const Request&
 std::vector<proto::OpState> parse_states(const std::vector<std::string>& names) {
   std::vector<proto::OpState> states;
   for (const auto& n : names) {
-    proto::OpState s;
-    KTRDR_REQUIRE(proto::parse_op_state(n, s),
+    const std::optional<proto::OpState> s = proto::parse_op_state(n);
+    KTRDR_REQUIRE(s.has_value(),
                   "state '{}' is unknown: use pending, running, completed, failed, "
                   "cancelled or resuming",
                   n);
-    states.push_back(s);
+    states.push_back(*s);
   }
   return states;
 }
@@ -121,11 +121,11 @@ void register_fleet(py::module_& m) {
             req.job.timeframe = std::move(timeframe);
             req.job.start_date = std::move(start);
             req.job.end_date = std::move(end);
-            req.job.initial_capital = capital;
-            req.job.commission = commission;
-            req.job.slippage = slippage;
-            req.job.position_fraction = position_fraction;
-            req.job.mode = std::move(mode);
+            req.job.costs.initial_capital = capital;
+            req.job.costs.commission = commission;
+            req.job.costs.slippage = slippage;
+            req.job.costs.position_fraction = position_fraction;
+            req.job.mode = parse_mode_arg(mode);
             req.client_key = std::move(key);
             return call_ok(c, proto::Command::kStart, req).op_id;
           },
@@ -168,9 +168,9 @@ void register_fleet(py::module_& m) {
           },
           py::arg("op_id"));
   m.def("is_terminal", [](const std::string& state) {
-    proto::OpState s;
-    KTRDR_REQUIRE(proto::parse_op_state(state, s), "state '{}' is unknown", state);
-    return proto::is_terminal(s);
+    const std::optional<proto::OpState> s = proto::parse_op_state(state);
+    KTRDR_REQUIRE(s.has_value(), "state '{}' is unknown", state);
+    return proto::is_terminal(*s);
   });
 }
 

@@ -8,7 +8,7 @@
 #include "ktrdr/common/time.h"
 #include "ktrdr/decision/signal.h"
 #include "ktrdr/metrics/performance_metrics.h"
-#include "ktrdr/position/accounting_mode.h"
+#include "ktrdr/common/mode.h"
 
 namespace py = pybind11;
 
@@ -83,7 +83,7 @@ py::dict result_to_dict(const runner::RunReport& report) {
   const engine::ResultHeader& h = report.header;
   const engine::EngineOptions& o = report.options;
   const engine::BacktestResult& r = report.result;
-  const std::string mode(position::to_string(o.mode));
+  const std::string mode(to_string(o.mode));
   py::dict d;
   d["strategy_name"] = h.strategy_name;
   d["symbol"] = h.symbol;
@@ -94,10 +94,10 @@ py::dict result_to_dict(const runner::RunReport& report) {
   d["end_time"] = o.end_ns ? py::object(py::str(format_iso_utc(*o.end_ns))) : py::object(py::none());
   d["mode"] = mode;
   py::dict config;
-  config["initial_capital"] = o.initial_capital;
-  config["commission"] = o.commission;
-  config["slippage"] = o.slippage;
-  config["position_fraction"] = o.position_fraction;
+  config["initial_capital"] = o.costs.initial_capital;
+  config["commission"] = o.costs.commission;
+  config["slippage"] = o.costs.slippage;
+  config["position_fraction"] = o.costs.position_fraction;
   config["start_date"] = h.start_date;
   config["end_date"] = h.end_date;
   config["warmup_bars"] = o.warmup_bars;

@@ -54,6 +54,16 @@ py::dict progress_dict(const engine::ProgressSnapshot& p) {
   return d;
 }
 
+}  // namespace
+
+Mode parse_mode_arg(const std::string& text) {
+  const std::optional<Mode> mode = parse_mode(text);
+  KTRDR_REQUIRE(mode.has_value(), "mode '{}' is unknown: use ktrdr or corrected", text);
+  return *mode;
+}
+
+namespace {
+
 // The keyword arguments of ktrdr_backtest.run() that map onto the request (None = the engine's default).
 struct RunArgs {
   std::string model_dir;
@@ -72,11 +82,11 @@ runner::BacktestRequest make_request(const RunArgs& a) {
   req.timeframe = a.timeframe;
   req.start_date = a.start;
   req.end_date = a.end;
-  if (a.mode) req.mode = *a.mode;
-  if (a.capital) req.initial_capital = *a.capital;
-  if (a.commission) req.commission = *a.commission;
-  if (a.slippage) req.slippage = *a.slippage;
-  if (a.position_fraction) req.position_fraction = *a.position_fraction;
+  if (a.mode) req.mode = parse_mode_arg(*a.mode);
+  if (a.capital) req.costs.initial_capital = *a.capital;
+  if (a.commission) req.costs.commission = *a.commission;
+  if (a.slippage) req.costs.slippage = *a.slippage;
+  if (a.position_fraction) req.costs.position_fraction = *a.position_fraction;
   return req;
 }
 
@@ -145,7 +155,7 @@ void register_run(py::module_& m) {
            }),
            py::arg("ts_ns"), py::arg("open"), py::arg("high"), py::arg("low"), py::arg("close"),
            py::arg("volume"), py::arg("origin") = "DataFrame")
-      .def_static("from_csv", &load_ohlcv_csv, py::arg("path"),
+      .def_static("from_csv", [](const std::string& path) { return load_ohlcv_csv(path); }, py::arg("path"),
                   "Parses one OHLCV CSV file (the CLI's loader)")
       .def("__len__", &BarSeries::size)
       .def_property_readonly("ts_ns", [](const BarSeries& b) { return copy_column(b.ts_ns); })
@@ -193,11 +203,11 @@ void register_run(py::module_& m) {
 
   const runner::BacktestRequest defaults;
   py::dict d;
-  d["mode"] = defaults.mode;
-  d["capital"] = defaults.initial_capital;
-  d["commission"] = defaults.commission;
-  d["slippage"] = defaults.slippage;
-  d["position_fraction"] = defaults.position_fraction;
+  d["mode"] = std::string(to_string(defaults.mode));
+  d["capital"] = defaults.costs.initial_capital;
+  d["commission"] = defaults.costs.commission;
+  d["slippage"] = defaults.costs.slippage;
+  d["position_fraction"] = defaults.costs.position_fraction;
   m.attr("DEFAULTS") = d;
   static_assert(static_cast<int>(decision::PositionSide::kFlat) == 0 &&
                 static_cast<int>(decision::PositionSide::kLong) == 1 &&

@@ -137,10 +137,10 @@ TEST_CASE("start request: the reference's fields and defaults map onto the JobSp
   CHECK(job.start_date == "2024-01-02");
   CHECK(job.end_date == "2024-03-01T12:00:00");
   CHECK(job.model == "trend/1h_v3");
-  CHECK(job.initial_capital == 100000.0);
-  CHECK(job.commission == 0.0);
-  CHECK(job.slippage == 0.0005);
-  CHECK(job.mode == "corrected");
+  CHECK(job.costs.initial_capital == 100000.0);
+  CHECK(job.costs.commission == 0.0);
+  CHECK(job.costs.slippage == 0.0005);
+  CHECK(job.mode == ktrdr::Mode::kCorrected);
   CHECK(job.job_type == "backtest");
   try {
     parse_start_request(R"({"strategy_name": "s", "start_date": "2024-01-02", "end_date": "2024-03-01",

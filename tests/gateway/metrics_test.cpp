@@ -94,7 +94,7 @@ bool has_line(const std::string& text, const std::string& line) {
 }  // namespace
 
 TEST_CASE("/metrics: Prometheus text with exact values for a known fleet state") {
-  REQUIRE(gateway_present());
+  if (auto m = missing_gateway_binary(); !m.empty()) KTRDR_SKIP(m << " is not built");
   GatewayFleet f;
   f.start_broker();
   f.start_worker("w1");

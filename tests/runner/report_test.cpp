@@ -25,7 +25,7 @@ runner::BacktestRequest golden_request() {
   req.timeframe = "1h";
   req.start_date = "2020-01-06T00:00:00Z";
   req.end_date = "2020-06-26T23:00:00Z";
-  req.mode = "ktrdr";
+  req.mode = Mode::kKtrdr;
   return req;
 }
 
