@@ -1,8 +1,8 @@
 // Broker dispatch benchmark: submit -> worker receives the job latency (p50/p99) and no-op jobs/s through the
-// real broker loop (net::Broker) and worker sessions (net::WorkerSession) over inproc, ipc and loopback tcp.
-// First line per transport: the bare ZeroMQ round-trip ceiling on this machine, for scale.
-// Bench-only path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the
-// submit index so the worker can stamp the receive time.
+// real broker loop (broker::Broker) and worker sessions (worker::WorkerSession) over inproc, ipc and loopback
+// tcp. First line per transport: the bare ZeroMQ round-trip ceiling on this machine, for scale. Bench-only
+// path: jobs are of type "noop" (the worker completes them at once); JobSpec.strategy carries the submit
+// index so the worker can stamp the receive time.
 //   bench_dispatch [--workers N] [--prefetch N] [--latency-jobs N] [--throughput-jobs N] [--no-sync]
 //   [--transport T]
 #include <pthread.h>
@@ -18,10 +18,10 @@
 
 #include <zmq.hpp>
 
+#include "ktrdr/broker/broker.h"
 #include "ktrdr/common/log.h"
-#include "ktrdr/net/broker.h"
 #include "ktrdr/net/frames.h"
-#include "ktrdr/net/worker_session.h"
+#include "ktrdr/worker/worker_session.h"
 
 using namespace ktrdr;
 using namespace std::chrono_literals;
@@ -46,7 +46,7 @@ struct Run {
   std::vector<std::unique_ptr<zmq::context_t>> worker_contexts;
   std::unique_ptr<zmq::context_t> client_context;
   std::filesystem::path dir;
-  std::unique_ptr<net::Broker> broker;
+  std::unique_ptr<broker::Broker> broker;
   std::atomic<bool> stop{false};
   std::thread broker_thread;
   std::vector<std::thread> worker_threads;
@@ -55,7 +55,7 @@ struct Run {
   Run(const std::string& transport, int workers, uint32_t prefetch, bool sync, Stamps& s) : stamps(&s) {
     const std::string tag = fmt::format("{}_{}", ::getpid(), std::random_device{}());
     dir = std::filesystem::temp_directory_path() / ("ktrdr_bench_dispatch_" + tag);
-    net::BrokerOptions o;
+    broker::BrokerOptions o;
     auto ep = [&](const char* what) {
       if (transport == "inproc") return fmt::format("inproc://{}-{}", what, tag);
       if (transport == "ipc") return fmt::format("ipc://{}/{}.sock", dir.string(), what);
@@ -69,7 +69,7 @@ struct Run {
     o.state_dir = (dir / "state").string();
     o.sync_writes = sync;
     o.max_terminal_in_memory = 200000;
-    broker = std::make_unique<net::Broker>(ctx, o);
+    broker = std::make_unique<broker::Broker>(ctx, o);
     broker_thread = std::thread([this] {
       pthread_setname_np(pthread_self(), "bench-broker");
       broker->run(stop);
@@ -79,14 +79,14 @@ struct Run {
     for (int i = 0; i < workers; ++i) {
       zmq::context_t* wctx = &ctx;
       if (!shared) wctx = worker_contexts.emplace_back(std::make_unique<zmq::context_t>(1)).get();
-      net::WorkerSessionOptions w;
+      worker::WorkerSessionOptions w;
       w.broker_endpoint = broker->workers_endpoint();
       w.progress_endpoint = broker->progress_in_endpoint();
       w.worker_id = fmt::format("bench-{}", i);
       w.prefetch = prefetch;
       worker_threads.emplace_back([this, w, wctx] {
         pthread_setname_np(pthread_self(), "bench-worker");
-        net::WorkerSession session(*wctx, w, [this](net::JobContext& jc) {
+        worker::WorkerSession session(*wctx, w, [this](worker::JobContext& jc) {
           const std::size_t idx = std::stoul(jc.job().job.strategy.substr(1));
           if (idx < stamps->received.size()) stamps->received[idx].store(now_ns());
           jc.result("{}", {});

@@ -52,10 +52,9 @@ int main(int argc, char** argv) {
     std::printf("first run (cold memory) [corrected]: %.3f s -> %.2f M bars/s\n", s,
                 static_cast<double>(n) / s / 1e6);
   }
-  for (const char* mode : {"ktrdr", "corrected"}) {
+  for (const ktrdr::Mode mode : {ktrdr::Mode::kKtrdr, ktrdr::Mode::kCorrected}) {
     engine::EngineOptions o;
-    o.mode = std::string(mode) == "ktrdr" ? position::AccountingMode::kKtrdr
-                                          : position::AccountingMode::kCorrected;
+    o.mode = mode;
     o.checkpoint_every_bars = 0;
     o.checkpoint_every_seconds = 0;
     const engine::BacktestEngine eng(o);
@@ -66,8 +65,9 @@ int main(int argc, char** argv) {
       out = eng.run(in);
       best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
-    std::printf("engine loop [%s]: %zu bars, %zu trades, %.3f s -> %.2f M bars/s (metrics included)\n", mode,
-                n, out.result.trades.size(), best, static_cast<double>(n) / best / 1e6);
+    std::printf("engine loop [%s]: %zu bars, %zu trades, %.3f s -> %.2f M bars/s (metrics included)\n",
+                to_string(mode).data(), n, out.result.trades.size(), best,
+                static_cast<double>(n) / best / 1e6);
   }
   // One checkpoint near the end (~n equity points): its size, encode and decode (+ tracker rebuild) times.
   engine::EngineOptions o;

@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     ktrdr::runner::BacktestRequest req;
     req.model_dir = model_dir;
     req.data_dir = dir.string();
-    req.mode = "ktrdr";
+    req.mode = ktrdr::Mode::kKtrdr;
     req.progress_every_bars = 0;
     req.checkpoint_every_bars = 0;
     req.checkpoint_every_seconds = 0;
@@ -264,7 +264,7 @@ int main(int argc, char** argv) {
       inference.take(t);
 
       ktrdr::engine::EngineOptions eopts;
-      eopts.mode = ktrdr::position::AccountingMode::kKtrdr;
+      eopts.mode = ktrdr::Mode::kKtrdr;
       eopts.symbol = data.symbol;
       eopts.progress_every_bars = 0;
       eopts.checkpoint_every_bars = 0;

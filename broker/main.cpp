@@ -2,11 +2,10 @@
 // SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 runtime failure, 2 bad options.
 #include <zmq.hpp>
 
-#include "broker_options.h"
-#include "ktrdr/common/daemon_cli.h"
-#include "ktrdr/common/error.h"
+#include "command_line.h"
+#include "ktrdr/broker/broker.h"
+#include "ktrdr/cli/daemon_cli.h"
 #include "ktrdr/common/log.h"
-#include "ktrdr/net/broker.h"
 #include "ktrdr/net/systemd_notify.h"
 
 int main(int argc, char** argv) {
@@ -14,11 +13,12 @@ int main(int argc, char** argv) {
   // First thing: a SIGTERM during start-up must still be a clean stop.
   const std::atomic<bool>& stop = cli::install_stop_signals();
   broker::CommandLine cl;
-  if (const auto rc = cli::parse_daemon_args(broker::parse_command_line, argc, argv, cl)) return *rc;
+  if (const auto rc = cli::parse_daemon_args(broker::parse_command_line, "ktrdr-broker", argc, argv, cl))
+    return *rc;
   try {
     zmq::context_t context(1);
     {
-      net::Broker b(context, cl.broker);
+      broker::Broker b(context, cl.broker);
       net::notify_ready(fmt::format("clients {}, workers {}", b.clients_endpoint(), b.workers_endpoint()));
       net::WatchdogKeepAlive watchdog;
       b.run(stop, [&watchdog] { watchdog.kick(); });

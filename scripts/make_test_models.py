@@ -4,7 +4,7 @@
 Usage: /usr/bin/python3 scripts/make_test_models.py OUT_DIR
 
 Every weight file is a genuine torch.save() product, built with the reference architectures
-(ktrdr-reference.md §5.3): nn.Sequential MLPs ([Linear, activation, Dropout] per hidden layer, then
+(docs/reference.md §5.3): nn.Sequential MLPs ([Linear, activation, Dropout] per hidden layer, then
 Linear), and the LSTM/GRU wrappers (`lstm`/`gru` + `dropout` + `fc`, last layer at the last step).
 
 OUT_DIR/expected.json describes each fixture: architecture, input rows, the expected per-row outputs

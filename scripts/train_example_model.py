@@ -9,7 +9,7 @@ Run with Debian's /usr/bin/python3 (python3-torch, numpy, yaml). Inputs:
           --output /tmp/example_features.csv
   * the OHLCV file (close prices for the labels) and the strategy YAML.
 
-Labels (0 BUY, 1 HOLD, 2 SELL, reference §5.4): zigzag-style first touch. For bar i, walk the next
+Labels (0 BUY, 1 HOLD, 2 SELL, docs/reference.md §5.4): zigzag-style first touch. For bar i, walk the next
 `label_lookahead` closes; if close/close_i - 1 reaches +zigzag_threshold before it reaches -threshold the
 label is BUY, the other way round SELL, otherwise HOLD. Bars without a full look-ahead are not used.
 Features get np.nan_to_num (NaN -> 0), as the reference training does (reference Appendix C); the first

@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "commands.h"
+#include "ktrdr/cli/trading_options.h"
 #include "ktrdr/common/thread_pool.h"
 #include "machine_options.h"
 #include "ktrdr/common/error.h"
@@ -64,7 +65,7 @@ po::options_description make_options(MachineOptions& machine) {
        "first bar, inclusive: YYYY-MM-DD or ISO date-time, naive = UTC (default: start of the file)")
       ("end", po::value<std::string>()->value_name("D"),
        "last bar, inclusive: YYYY-MM-DD (= 00:00 of that day) or ISO date-time (default: end of the file)")
-      ("mode", po::value<std::string>()->default_value("ktrdr")->value_name("ktrdr|corrected"),
+      ("mode", mode_value(nullptr, Mode::kKtrdr),
        "multi-timeframe alignment: ktrdr = the reference (as-of on bar-open stamps, warm-up NaN back-filled "
        "from the future); corrected = a higher-timeframe bar is used only once it has closed, no back-fill")
       ("indicators", "also write every indicator column of the base timeframe after the features "
@@ -125,11 +126,7 @@ int run(const po::variables_map& vm, const MachineOptions& machine) {
   const std::string data_dir = required(vm, "data-dir");
   const std::string output = required(vm, "output");
   features::FeatureOptions options;
-  try {
-    options.mode = features::parse_alignment_mode(vm["mode"].as<std::string>());
-  } catch (const Error& e) {
-    throw UsageError(std::string("--mode: ") + e.what());
-  }
+  options.mode = vm["mode"].as<Mode>();
   try {
     machine.validate();
   } catch (const Error& e) {
@@ -211,7 +208,7 @@ int run(const po::variables_map& vm, const MachineOptions& machine) {
   log::info(
       "{} {}: {} bars x {} features{} ({} mode) -> {}", symbol, base, frame.rows(), frame.cols(),
       options.include_indicators ? fmt::format(" + {} indicator columns", frame.indicator_names.size()) : "",
-      features::alignment_mode_name(options.mode), output);
+      to_string(options.mode), output);
   return 0;
 }
 

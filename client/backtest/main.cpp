@@ -8,13 +8,14 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "ktrdr/cli/version.h"
 #include "ktrdr/common/log.h"
 
 namespace {
 
 void print_usage() {
   fmt::print(
-      "usage: ktrdr-backtest COMMAND [options]\n"
+      "usage: ktrdr-backtest COMMAND [options]   (or --version)\n"
       "\n"
       "Commands:\n"
       "  run        backtest a model directory on local data and write the results\n"
@@ -30,6 +31,10 @@ int main(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage();
     return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    fmt::print("{}\n", ktrdr::cli::version_line("ktrdr-backtest"));
+    return 0;
   }
   const std::string command = argv[1];
   try {

@@ -6,10 +6,11 @@
 #include <iostream>
 #include <string>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "commands.h"
+#include "ktrdr/cli/trading_options.h"
 #include "machine_options.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
@@ -58,25 +59,22 @@ int run_command(int argc, char** argv) {
       "usage: ktrdr-backtest run --model DIR --data-dir DIR [options]\n\n"
       "Backtests a reference model directory (metadata_v3.json, config.json, features.json, model.pt)\n"
       "on {data-dir}/{symbol}_{timeframe}.csv in this process and prints a summary.\n\nOptions");
-  desc.add_options()                                                                          //
-      ("help,h", "show this help")                                                            //
-      ("model", po::value(&req.model_dir)->required(), "model directory (required)")          //
+  desc.add_options()                                                                                       //
+      ("help,h", "show this help")                                                                         //
+      ("model", po::value(&req.model_dir)->required(), "model directory (required)")                       //
       ("data-dir", po::value(&req.data_dir)->required(), "directory with SYMBOL_TF.csv files (required)")  //
       ("symbol", po::value(&req.symbol), "symbol (default: the model's first training symbol)")            //
       ("timeframe", po::value(&req.timeframe), "base timeframe, e.g. 1h (default: the model's)")           //
-      ("start", po::value(&req.start_date), "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (default: first bar)")  //
-      ("end", po::value(&req.end_date), "last bar, same forms, inclusive (default: last bar)")             //
-      ("capital", po::value(&req.initial_capital)->default_value(100000.0, "100000"), "initial capital")   //
-      ("commission", po::value(&req.commission)->default_value(0.001, "0.001"), "commission per leg, fraction of traded value")  //
-      ("slippage", po::value(&req.slippage)->default_value(0.0005, "0.0005"), "slippage per fill, fraction of price")  //
-      ("position-fraction", po::value(&req.position_fraction)->default_value(0.25, "0.25"),
-       "fraction of available capital per entry")  //
-      ("mode", po::value(&req.mode)->default_value("corrected"),
+      ("start", po::value(&req.start_date),
+       "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (default: first bar)")        //
+      ("end", po::value(&req.end_date), "last bar, same forms, inclusive (default: last bar)")  //
+      ("mode", mode_value(&req.mode, Mode::kCorrected),
        "ktrdr (reproduce the reference, as-is behaviours included) or corrected (see docs/modes.md)")  //
       ("output,o", po::value(&output), "write the full result JSON here")                              //
-      ("trades-csv", po::value(&trades_csv), "write the closed trades as CSV here")                     //
-      ("equity-csv", po::value(&equity_csv), "write the equity curve as CSV here")                      //
+      ("trades-csv", po::value(&trades_csv), "write the closed trades as CSV here")                    //
+      ("equity-csv", po::value(&equity_csv), "write the equity curve as CSV here")                     //
       ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary");
+  add_trading_costs_options(desc, req.costs);
   MachineOptions machine;
   machine.add_to(desc);
   po::variables_map vm;

@@ -8,7 +8,7 @@
 namespace ktrdr::cli {
 
 // Built-in defaults; they match conf/ktrdr-broker.conf (clients ROUTER and progress-out XPUB on loopback:
-// ktrdr/net/broker.h BrokerOptions).
+// ktrdr/broker/broker.h BrokerOptions).
 inline constexpr const char* kDefaultBrokerEndpoint = "tcp://127.0.0.1:5555";
 inline constexpr const char* kDefaultProgressEndpoint = "tcp://127.0.0.1:5558";
 inline constexpr const char* kBrokerEnv = "KTRDR_BROKER";

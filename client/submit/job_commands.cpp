@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "follow.h"
+#include "ktrdr/cli/trading_options.h"
 #include "ktrdr/common/log.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/proto/codec.h"
@@ -96,15 +97,8 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
   own.add_options()                                                         //
       ("strategy", po::value(&job.strategy), "strategy name (positional)")  //
       ("start", po::value(&job.start_date)->required()->value_name("DATE"),
-       "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (required)")                              //
-      ("end", po::value(&job.end_date)->required()->value_name("DATE"), "last bar, inclusive (required)")   //
-      ("capital,c", po::value(&job.initial_capital)->default_value(100000.0, "100000"), "initial capital")  //
-      ("commission", po::value(&job.commission)->default_value(0.001, "0.001"),
-       "commission per fill, fraction of traded value")  //
-      ("slippage", po::value(&job.slippage)->default_value(0.0005, "0.0005"),
-       "slippage per fill, fraction of price")  //
-      ("position-fraction", po::value(&job.position_fraction)->default_value(0.25, "0.25"),
-       "fraction of available capital per entry")  //
+       "first bar, YYYY-MM-DD or ISO-8601, inclusive, naive = UTC (required)")                             //
+      ("end", po::value(&job.end_date)->required()->value_name("DATE"), "last bar, inclusive (required)")  //
       ("model,m", po::value(&job.model)->value_name("DIR"),
        "model directory relative to the worker's models root (e.g. trend/1h_v3); default: the strategy's "
        "{timeframe}_latest, else its highest {timeframe}_v{N}")                                             //
@@ -112,11 +106,12 @@ int backtest_command(ClientOptions& options, const std::vector<std::string>& arg
       ("symbol", po::value(&job.symbol), "symbol (default: the model's first training symbol)")             //
       ("timeframe", po::value(&job.timeframe),
        "base timeframe, e.g. 1h (default: the strategy's only one)")  //
-      ("mode", po::value(&job.mode)->default_value("corrected"),
+      ("mode", mode_value(&job.mode, Mode::kCorrected),
        "ktrdr (reproduce the reference as-is) or corrected (docs/modes.md)")  //
       ("key", po::value(&req.client_key)->value_name("TEXT"),
        "idempotency key: a repeated submission with the same key returns the same operation "
        "(default: a random key per invocation, so retries never start a job twice)");
+  add_trading_costs_options(own, job.costs);
   own.add(tail_options(tail));
   po::positional_options_description pos;
   pos.add("strategy", 1);

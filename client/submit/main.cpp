@@ -9,6 +9,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "ktrdr/cli/version.h"
 #include "ktrdr/common/log.h"
 
 #if __has_include("top.h")
@@ -54,13 +55,17 @@ int main(int argc, char** argv) {
 
   ClientOptions options = ClientOptions::from_env();
   po::options_description global = common_options(options);
-  global.add_options()("help,h", "show this help");
+  global.add_options()("help,h", "show this help")("version", "print the version and exit");
   try {
     po::variables_map vm;
     const std::vector<std::string> head(all.begin(),
                                         all.begin() + static_cast<std::ptrdiff_t>(std::min(cmd, all.size())));
     po::store(po::command_line_parser(head).options(global).run(), vm);
     po::notify(vm);
+    if (vm.count("version")) {
+      std::cout << ktrdr::cli::version_line("ktrdr-submit") << "\n";
+      return 0;
+    }
     if (vm.count("help") || cmd >= all.size()) {
       std::cout << kUsage << "\n" << global << "\n" << kExitCodeHelp;
       return vm.count("help") ? 0 : to_int(ExitCode::kUsage);

@@ -48,11 +48,11 @@ nlohmann::json to_json(const proto::JobSpec& job) {
           {"timeframe", job.timeframe},
           {"start_date", job.start_date},
           {"end_date", job.end_date},
-          {"initial_capital", job.initial_capital},
-          {"commission", job.commission},
-          {"slippage", job.slippage},
-          {"position_fraction", job.position_fraction},
-          {"mode", job.mode}};
+          {"initial_capital", job.costs.initial_capital},
+          {"commission", job.costs.commission},
+          {"slippage", job.costs.slippage},
+          {"position_fraction", job.costs.position_fraction},
+          {"mode", to_string(job.mode)}};
 }
 
 nlohmann::json to_json(const proto::Progress& p) {
@@ -121,13 +121,14 @@ nlohmann::json to_json(const proto::OpEvent& e) {
 std::string describe(const proto::OperationInfo& op) {
   const auto& j = op.job;
   std::string s = fmt::format("operation  {}\nstatus     {}\n", op.op_id, proto::to_string(op.state));
-  s += fmt::format(
-      "job        {} {}{}{} {} {}..{} mode {}\n", j.job_type, j.model.empty() ? j.strategy : j.model,
-      j.model_version ? fmt::format(" v{}", j.model_version) : std::string(),
-      j.symbol.empty() ? std::string() : " " + j.symbol, j.timeframe.empty() ? "-" : j.timeframe,
-      j.start_date.empty() ? "first" : j.start_date, j.end_date.empty() ? "last" : j.end_date, j.mode);
-  s += fmt::format("capital    {}  commission {}  slippage {}  position fraction {}\n", j.initial_capital,
-                   j.commission, j.slippage, j.position_fraction);
+  s += fmt::format("job        {} {}{}{} {} {}..{} mode {}\n", j.job_type,
+                   j.model.empty() ? j.strategy : j.model,
+                   j.model_version ? fmt::format(" v{}", j.model_version) : std::string(),
+                   j.symbol.empty() ? std::string() : " " + j.symbol, j.timeframe.empty() ? "-" : j.timeframe,
+                   j.start_date.empty() ? "first" : j.start_date, j.end_date.empty() ? "last" : j.end_date,
+                   to_string(j.mode));
+  s += fmt::format("capital    {}  commission {}  slippage {}  position fraction {}\n",
+                   j.costs.initial_capital, j.costs.commission, j.costs.slippage, j.costs.position_fraction);
   s += fmt::format("created    {}\n", format_time_ns(op.created_ns));
   if (op.started_ns) s += fmt::format("started    {}\n", format_time_ns(op.started_ns));
   if (op.finished_ns) s += fmt::format("finished   {}\n", format_time_ns(op.finished_ns));

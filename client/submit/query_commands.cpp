@@ -53,10 +53,9 @@ int list_command(ClientOptions& options, const std::vector<std::string>& args) {
   std::vector<std::string> states;
   po::options_description own("List options");
   own.add_options()  //
-      (
-          "state", po::value(&states)->composing()->value_name("STATE"),
-          "only operations in this state (repeatable): pending, running, completed, failed, cancelled, "
-          "resuming")                                                                                      //
+      ("state", po::value(&states)->composing()->value_name("STATE"),
+       "only operations in this state (repeatable): pending, running, completed, failed, cancelled, "
+       "resuming")                                                                                         //
       ("limit", po::value(&req.limit)->default_value(100), "at most this many, newest first (max 10000)")  //
       ("offset", po::value(&req.offset)->default_value(0), "skip this many first");
   po::positional_options_description pos;
@@ -66,13 +65,13 @@ int list_command(ClientOptions& options, const std::vector<std::string>& args) {
       "first.";
   if (auto code = parse_command(args, usage, own, pos, options, vm)) return *code;
   for (const auto& s : states) {
-    proto::OpState st;
-    if (!proto::parse_op_state(s, st)) {
+    const std::optional<proto::OpState> st = proto::parse_op_state(s);
+    if (!st) {
       log::error("list: unknown --state '{}'; use pending, running, completed, failed, cancelled or resuming",
                  s);
       return to_int(ExitCode::kUsage);
     }
-    req.states.push_back(st);
+    req.states.push_back(*st);
   }
   return guarded([&] {
     zmq::context_t context(1);

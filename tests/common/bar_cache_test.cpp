@@ -20,12 +20,15 @@
 #include "ktrdr/common/time.h"
 #include "ktrdr/data/bar_cache.h"
 #include "ktrdr/data/ohlcv_loader.h"
-#include "scratch_dir.h"
+#include "support/errors.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
 using namespace ktrdr;
 using test::error_of;
-using test::read_all;
-using test::ScratchDir;
+using test::read_text;
+using test::write_text;
+using test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -40,10 +43,6 @@ std::string csv_text(size_t rows, uint64_t seed) {
                         o + 0.0005, rng() % 5000);
   }
   return text;
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
 }
 
 // Overwrites bytes of a file in place (same inode, same size).
@@ -75,7 +74,7 @@ class StderrCapture {
   ~StderrCapture() { restore(); }
   std::string text() {
     restore();
-    return read_all(file_);
+    return read_text(file_);
   }
 
  private:
@@ -97,7 +96,7 @@ size_t count(const std::string& text, const std::string& what) {
 }
 
 struct Fixture {
-  ScratchDir scratch;
+  TempDir scratch{"ktrdr-bar-cache"};
   fs::path data = scratch.path() / "EURUSD_1h.csv";
   BarCache cache{scratch.path() / "cache" / "bars"};  // not there yet: created on first use
   Fixture() { write_text(data, csv_text(3000, 1)); }
@@ -119,7 +118,7 @@ TEST_CASE("bar cache: the first load stores an entry, later loads read it; bars 
   const fs::path entry = f.cache.entry_path(f.data.string());
   CHECK(entry.parent_path() == f.scratch.path() / "cache" / "bars");
   REQUIRE(fs::exists(entry));
-  CHECK(read_all(entry).substr(0, 8) == "KTRDRBAR");
+  CHECK(read_text(entry).substr(0, 8) == "KTRDRBAR");
   CHECK(fs::file_size(entry) > 3000 * 6 * 8);
   CHECK(fs::file_size(entry) < 3000 * 6 * 8 + 4096);
 
@@ -145,7 +144,7 @@ TEST_CASE("bar cache: a data file rewritten in place, same size, old mtime resto
   struct stat before {};
   REQUIRE(::stat(f.data.c_str(), &before) == 0);
   // one digit in the middle of the file: the sampled blocks need not cover it, size and inode stay
-  const std::string text = read_all(f.data);
+  const std::string text = read_text(f.data);
   const size_t at = text.find('\n', text.size() / 2 + 1234) + 22;  // inside a row's open
   patch(f.data, at, text[at] == '7' ? "8" : "7");
   const timespec times[2] = {before.st_atim, before.st_mtim};
@@ -165,7 +164,7 @@ TEST_CASE("bar cache: a data file rewritten in place, same size, old mtime resto
 TEST_CASE("bar cache: a data file changed in its last row, same size, is read anew") {
   Fixture f;
   (void)f.load();
-  const std::string text = read_all(f.data);
+  const std::string text = read_text(f.data);
   const size_t at = text.rfind('\n', text.size() - 2) + 22;
   patch(f.data, at, text[at] == '3' ? "4" : "3");
   CHECK(same(f.load(), load_ohlcv_csv(f.data.string())));
@@ -183,7 +182,7 @@ TEST_CASE("bar cache: a data file replaced by another (renamed over it) is read 
   CHECK(same(now, load_ohlcv_csv(f.data.string())));
   CHECK(f.cache.stats().stale == 1);
   // the same bytes under a new inode: rebuilt too (the key includes the inode), same bars
-  const std::string same_text = read_all(f.data);
+  const std::string same_text = read_text(f.data);
   write_text(other, same_text);
   fs::rename(other, f.data);
   CHECK(same(f.load(), now));
@@ -205,14 +204,14 @@ TEST_CASE("bar cache: a truncated, corrupt or foreign entry is rebuilt with a wa
       {"a flipped bit in the close column",
        [](const fs::path& e) {
          const size_t at = fs::file_size(e) - 3000 * 8 * 2 + 17 * 8 + 3;  // close[17]
-         const std::string b = read_all(e).substr(at, 1);
+         const std::string b = read_text(e).substr(at, 1);
          patch(e, at, std::string(1, static_cast<char>(b[0] ^ 0x10)));
        },
        true},
       {"two rows swapped in the volume column",
        [](const fs::path& e) {
          const size_t at = fs::file_size(e) - 3000 * 8 + 100 * 8;
-         const std::string all = read_all(e);
+         const std::string all = read_text(e);
          patch(e, at, all.substr(at + 8, 8) + all.substr(at, 8));
        },
        true},
@@ -255,7 +254,7 @@ TEST_CASE("bar cache: an entry made for another data file is not used") {
 }
 
 TEST_CASE("bar cache: an unwritable cache directory falls back to parsing and warns once") {
-  ScratchDir scratch;
+  TempDir scratch{"ktrdr-bar-cache"};
   write_text(scratch.path() / "in-the-way", "a file where the cache directory should be");
   const fs::path a = scratch.path() / "A_1h.csv", b = scratch.path() / "B_1h.csv";
   write_text(a, csv_text(500, 4));

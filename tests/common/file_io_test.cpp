@@ -13,39 +13,41 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/file_io.h"
-#include "scratch_dir.h"
+#include "support/errors.h"
+#include "support/files.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using ktrdr::write_file_atomically;
+namespace test = ktrdr::test;
 
 using ktrdr::test::error_of;
 using ktrdr::test::names_in;
-using ktrdr::test::read_all;
-using ktrdr::test::ScratchDir;
+using ktrdr::test::read_text;
 
 TEST_CASE("write_file_atomically: writes the exact bytes and leaves no temporary file") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "result.json";
   const std::string bytes = std::string("{\"a\":1}\n\0binary\xff", 17);
   write_file_atomically(out, bytes);
-  CHECK(read_all(out) == bytes);
+  CHECK(test::read_text(out) == bytes);
   CHECK(fs::file_size(out) == 17);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"result.json"});
 }
 
 TEST_CASE("write_file_atomically: replaces a longer existing file entirely") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "trades.csv";
   write_file_atomically(out, "0123456789 old content that is longer\n");
   write_file_atomically(out, "new\n");
-  CHECK(read_all(out) == "new\n");
+  CHECK(test::read_text(out) == "new\n");
   write_file_atomically(out, "");
   CHECK(fs::file_size(out) == 0);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"trades.csv"});
 }
 
 TEST_CASE("write_file_atomically: the new file has the mode a plain ofstream would give it") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   std::ofstream(dir.path() / "plain") << "x";
   write_file_atomically(dir.path() / "atomic", "x");
   struct stat plain {
@@ -56,16 +58,16 @@ TEST_CASE("write_file_atomically: the new file has the mode a plain ofstream wou
 }
 
 TEST_CASE("write_file_atomically: a relative file name is written in the current directory") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path before = fs::current_path();
   fs::current_path(dir.path());
   write_file_atomically("bare.txt", "here");
   fs::current_path(before);
-  CHECK(read_all(dir.path() / "bare.txt") == "here");
+  CHECK(test::read_text(dir.path() / "bare.txt") == "here");
 }
 
 TEST_CASE("write_file_atomically: a missing directory is an error naming the path and the OS reason") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "no-such-dir" / "result.json";
   CHECK_THROWS_WITH_AS(
       write_file_atomically(out, "x"),
@@ -78,7 +80,7 @@ TEST_CASE("write_file_atomically: a missing directory is an error naming the pat
 }
 
 TEST_CASE("write_file_atomically: a directory in the way fails and is left alone and no temporary remains") {
-  ScratchDir dir;
+  test::TempDir dir{"ktrdr-file-io"};
   const fs::path out = dir.path() / "taken";
   fs::create_directory(out);
   std::ofstream(out / "inside") << "keep";
@@ -91,7 +93,7 @@ TEST_CASE("write_file_atomically: a directory in the way fails and is left alone
   REQUIRE(message.size() > tail.size());
   CHECK(message.substr(message.size() - tail.size()) == tail);
   CHECK(fs::is_directory(out));
-  CHECK(read_all(out / "inside") == "keep");
+  CHECK(test::read_text(out / "inside") == "keep");
   CHECK(names_in(dir.path()) == std::vector<std::string>{"taken"});
 }
 

@@ -1,4 +1,4 @@
-// The bar loop (reference §8, §14 test_engine_rewrite / test_next_bar_execution) on scripted outputs.
+// The bar loop (docs/reference.md §8, §14 test_engine_rewrite / test_next_bar_execution) on scripted outputs.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -22,7 +22,7 @@ EngineOutcome run(const test::Scripted& s, const engine::EngineOptions& o = test
 
 }  // namespace
 
-TEST_CASE("100 bars: 50 decisions and 50 equity points (bars 50..99); 30 bars is not enough") {
+TEST_CASE("100 bars: 50 decisions and 50 equity points (bars 50..99) - 30 bars is not enough") {
   const test::Scripted s(100);
   const auto out = run(s);
   CHECK(out.status == EngineOutcome::Status::kCompleted);
@@ -38,7 +38,7 @@ TEST_CASE("100 bars: 50 decisions and 50 equity points (bars 50..99); 30 bars is
   CHECK_NOTHROW(run(test::Scripted(51)));
 }
 
-TEST_CASE("a BUY decided at bar 50 fills at bar 51's open with bar 51's timestamp; SELL exits next bar") {
+TEST_CASE("a BUY decided at bar 50 fills at bar 51's open with bar 51's timestamp - SELL exits next bar") {
   test::Scripted s(100);
   s.buy(50);
   s.sell(60);
@@ -80,7 +80,7 @@ TEST_CASE("BUY at 50 and SELL at 51 both execute, in order, at 51 and 52") {
   CHECK(r.trades[0].holding_period_hours == 0.0);  // entered at 51, last marked at 51
 }
 
-TEST_CASE("a signal on the last bar is dropped; the open position is force-closed at the last close") {
+TEST_CASE("a signal on the last bar is dropped - the open position is force-closed at the last close") {
   test::Scripted s(100);
   s.buy(90);
   s.sell(99);  // dropped
@@ -98,7 +98,7 @@ TEST_CASE("a signal on the last bar is dropped; the open position is force-close
   CHECK(r.metrics.total_return == r.equity_curve.back().portfolio_value - 100000.0);
 
   auto o = test::ktrdr_options();
-  o.mode = position::AccountingMode::kCorrected;
+  o.mode = Mode::kCorrected;
   const auto c = run(s, o).result;
   REQUIRE(c.trades.size() == 1);
   CHECK(c.equity_curve.size() == r.equity_curve.size());
@@ -144,7 +144,7 @@ TEST_CASE("shorts: SELL from flat opens a short when allowed, BUY covers it") {
   CHECK(run(blocked).result.trades.empty());  // default: no short from flat
 }
 
-TEST_CASE("bars without features: no decision, no equity point, no mark-to-market; pending still fills") {
+TEST_CASE("bars without features: no decision, no equity point, no mark-to-market - pending still fills") {
   test::Scripted s(100);
   s.buy(50);
   s.has_features[51] = 0;  // the BUY still fills at 51's open
@@ -178,7 +178,7 @@ TEST_CASE("input validation names the problem") {
   in.has_features = std::span<const uint8_t>(s.has_features.data(), 10);
   CHECK_THROWS_AS(BacktestEngine(test::ktrdr_options()).run(in), ktrdr::Error);
   auto o = test::ktrdr_options();
-  o.initial_capital = -1.0;
+  o.costs.initial_capital = -1.0;
   CHECK_THROWS_AS(BacktestEngine{o}, ktrdr::Error);
   o = test::ktrdr_options();
   o.start_ns = 0;

@@ -89,8 +89,8 @@ TEST_CASE("format v2: a version 1 blob is rejected with a clear message") {
 }
 
 TEST_CASE("format v2: a chain of resumes over bars without features is bit-identical, both modes") {
-  for (const auto mode : {position::AccountingMode::kKtrdr, position::AccountingMode::kCorrected}) {
-    INFO("mode " << position::to_string(mode));
+  for (const auto mode : {Mode::kKtrdr, Mode::kCorrected}) {
+    INFO("mode " << to_string(mode));
     test::Scripted s(3000);
     s.decisions.allow_short_from_flat = true;
     for (size_t i = 55; i < s.bars.size(); i += 23) (i / 23) % 2 ? s.buy(i) : s.sell(i);
@@ -105,7 +105,7 @@ TEST_CASE("format v2: a chain of resumes over bars without features is bit-ident
     s.has_features[s.bars.size() - 1] = 0;
     auto o = every(300, test::ktrdr_options());
     o.mode = mode;
-    o.record_decisions = mode == position::AccountingMode::kKtrdr;
+    o.record_decisions = mode == Mode::kKtrdr;
     const BacktestEngine eng(o);
     const auto in = s.inputs();
     const auto full = eng.run(in).result;
@@ -158,7 +158,7 @@ TEST_CASE("format v2: the rebuild checks the point count and the saved tracker s
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(in, {}, &off_blob), doctest::Contains("peak"), ktrdr::Error);
 }
 
-TEST_CASE("cadence: the N-bar trigger honours checkpoint_min_gap_seconds; other triggers do not") {
+TEST_CASE("cadence: the N-bar trigger honours checkpoint_min_gap_seconds - other triggers do not") {
   test::Scripted s(3000);
   auto o = every(100);
   CHECK(checkpoints(BacktestEngine(o), s.inputs()).size() == 29);

@@ -63,24 +63,24 @@ void check_resume_identity(const engine::EngineInputs& in, engine::EngineOptions
 }  // namespace
 
 TEST_CASE("resume from every checkpoint of a golden run is bit-identical, ktrdr mode") {
-  const test::GoldenCase g = test::load_golden_case("v1_bench12");
+  const test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   check_resume_identity(g.inputs(), g.options);
 }
 
 TEST_CASE("resume from every checkpoint is bit-identical, corrected mode, bars without features") {
-  test::GoldenCase g = test::load_golden_case("v1_bench12");
+  test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   std::vector<uint8_t> has(g.bars.size(), 1);
   for (size_t i = 0; i < has.size(); i += 37) has[i] = 0;
   auto in = g.inputs();
   in.has_features = has;
   auto o = g.options;
-  o.mode = position::AccountingMode::kCorrected;
-  o.position_fraction = 0.4;
+  o.mode = Mode::kCorrected;
+  o.costs.position_fraction = 0.4;
   check_resume_identity(in, o);
 }
 
 TEST_CASE("time-triggered checkpoints are polled every 1024 bars") {
-  const test::GoldenCase g = test::load_golden_case("v1_bench12");
+  const test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   auto o = g.options;
   o.checkpoint_every_bars = 0;
   o.checkpoint_every_seconds = 1e-9;
@@ -92,7 +92,7 @@ TEST_CASE("time-triggered checkpoints are polled every 1024 bars") {
 }
 
 TEST_CASE("cancellation: immediate, from a hook, resumable to the same result") {
-  const test::GoldenCase g = test::load_golden_case("v1_bench12");
+  const test::GoldenEngineCase g = test::load_golden_engine_case("v1_bench12");
   const BacktestEngine eng(g.options);
   const EngineOutcome full = eng.run(g.inputs());
 
@@ -227,11 +227,11 @@ TEST_CASE("a checkpoint of another version or another run is rejected with a cle
                        ktrdr::Error);
 
   auto o = run.o;
-  o.initial_capital = 50000.0;
+  o.costs.initial_capital = 50000.0;
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(run.s.inputs(), {}, &run.blob), doctest::Contains("another run"),
                        ktrdr::Error);
   o = run.o;
-  o.mode = position::AccountingMode::kCorrected;
+  o.mode = Mode::kCorrected;
   CHECK_THROWS_WITH_AS(BacktestEngine(o).run(run.s.inputs(), {}, &run.blob),
                        doctest::Contains("accounting mode"), ktrdr::Error);
   test::Scripted other = run.s;

@@ -1,4 +1,4 @@
-// Decision function rules (reference §6, §14 test_decision_function*.py).
+// Decision function rules (docs/reference.md §6, §14 test_decision_function*.py).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -57,7 +57,7 @@ TEST_CASE("softmax in float32: max-shifted expf, left-to-right sum, division in 
   CHECK(d.raw_signal == Signal::kSell);
 }
 
-TEST_CASE("outputs summing to 1 within 1e-6 are taken as probabilities; argmax takes the first maximum") {
+TEST_CASE("outputs summing to 1 within 1e-6 are taken as probabilities - argmax takes the first maximum") {
   const DecisionFunction f(classification(0.0));
   const Decision d = run(f, {0.25f, 0.5f, 0.25f});
   CHECK(d.probs[0] == 0.25);
@@ -170,7 +170,7 @@ TEST_CASE("regression: T = rtc x mult, strictly greater, shorts from flat allowe
   CHECK(run(exact, {0.0626f}).signal == Signal::kBuy);
 }
 
-TEST_CASE("regression confidence: min(|r|/(3T), 1); pseudo-probabilities; predicted_return") {
+TEST_CASE("regression confidence: min(|r|/(3T), 1) - pseudo-probabilities - predicted_return") {
   const DecisionFunction f(regression(0.005, 2.0));  // T = 0.01
   const Decision d = run(f, {0.015f});
   const double r = static_cast<double>(0.015f);

@@ -1,11 +1,9 @@
-// Test helper: a golden case (tests/golden/<case>/) turned into engine inputs without torch: the expected
-// decisions' probabilities become the model output matrix (they sum to 1, so they are used as is).
+// Test helper: a golden case (tests/support/golden_case.h) turned into engine inputs without torch: the
+// expected decisions' probabilities become the model output matrix (they sum to 1, so they are used as is).
 #pragma once
 
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,18 +13,12 @@
 #include "ktrdr/config/strategy_config.h"
 #include "ktrdr/data/ohlcv_loader.h"
 #include "ktrdr/engine/backtest_engine.h"
+#include "support/golden_case.h"
 
 namespace ktrdr::test {
 
-inline nlohmann::json read_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  return nlohmann::json::parse(f);
-}
-
-struct GoldenCase {
-  std::string dir;
-  nlohmann::json case_json;
+struct GoldenEngineCase {
+  GoldenCase info;
   nlohmann::json expected;
   BarSeries bars;
   std::vector<float> outputs;  // bars x 3
@@ -43,19 +35,13 @@ struct GoldenCase {
   }
 };
 
-inline GoldenCase load_golden_case(const std::string& name) {
-  GoldenCase g;
-  g.dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-  g.case_json = read_json(g.dir + "/case.json");
-  g.expected = read_json(g.dir + "/expected.json");
-  const auto& c = g.case_json;
-  const std::string symbol = c["symbol"];
-  const std::string tf = c["timeframe"];
-  const int64_t start = parse_timestamp_ns(c["start_date"].get<std::string>(), "start_date");
-  const int64_t end = parse_timestamp_ns(c["end_date"].get<std::string>(), "end_date");
-  g.bars = load_ohlcv_csv(g.dir + "/data/" + symbol + "_" + tf + ".csv").between(start, end);
+inline GoldenEngineCase load_golden_engine_case(const std::string& name) {
+  GoldenEngineCase g;
+  g.info = load_golden_case(name);
+  g.expected = g.info.expected();
+  g.bars = load_ohlcv_csv(g.info.data_file()).between(g.info.start_ns, g.info.end_ns);
 
-  const auto model_cfg = read_json(g.dir + "/model/config.json");
+  const auto model_cfg = read_json(g.info.model_dir() + "/config.json");
   const auto& d = model_cfg.at("decisions");
   g.decisions.output_format = d.value("output_format", std::string("classification")) == "regression"
                                   ? config::OutputFormat::kRegression
@@ -91,20 +77,13 @@ inline GoldenCase load_golden_case(const std::string& name) {
       row[2] = static_cast<float>(e["probs"]["SELL"].get<double>());
     }
   }
-  g.options.initial_capital = c["initial_capital"];
-  g.options.commission = c["commission"];
-  g.options.slippage = c["slippage"];
-  g.options.mode = position::AccountingMode::kKtrdr;
-  g.options.symbol = symbol;
-  g.options.start_ns = start;
-  g.options.end_ns = end;
+  g.options.costs = g.info.costs;
+  g.options.mode = Mode::kKtrdr;
+  g.options.symbol = g.info.symbol;
+  g.options.start_ns = g.info.start_ns;
+  g.options.end_ns = g.info.end_ns;
   g.options.record_decisions = true;
   return g;
-}
-
-inline bool close_rel(double a, double b, double rel = 1e-9, double abs_tol = 1e-9) {
-  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-  return std::abs(a - b) <= abs_tol + rel * std::max(std::abs(a), std::abs(b));
 }
 
 }  // namespace ktrdr::test

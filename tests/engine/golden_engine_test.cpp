@@ -6,14 +6,20 @@
 #include "golden_case.h"
 #include "ktrdr/engine/result_json.h"
 #include "ktrdr/metrics/performance_metrics.h"
+#include "support/near.h"
 
 using namespace ktrdr;
 
 namespace {
 
+// 1e-9 relative + 1e-9 absolute; a failure prints both values in full.
+test::Closeness near9(double got, double want) {
+  return test::near(got, want, 1e-9, 1e-9);
+}
+
 void check_case(const std::string& name) {
   INFO("case " << name);
-  const test::GoldenCase g = test::load_golden_case(name);
+  const test::GoldenEngineCase g = test::load_golden_engine_case(name);
   const engine::BacktestEngine eng(g.options);
   const engine::EngineOutcome out = eng.run(g.inputs());
   REQUIRE(out.status == engine::EngineOutcome::Status::kCompleted);
@@ -60,7 +66,7 @@ void check_case(const std::string& name) {
                          : std::string(k) == "max_favorable_excursion" ? t.max_favorable_excursion
                                                                        : t.max_adverse_excursion;
       INFO(k << " got " << got << " want " << e[k].get<double>());
-      CHECK(test::close_rel(got, e[k].get<double>()));
+      CHECK(near9(got, e[k].get<double>()));
     }
     const auto& meta = e["decision_metadata"];
     if (meta.contains("forced")) {
@@ -79,7 +85,7 @@ void check_case(const std::string& name) {
     const auto& p = r.equity_curve[i];
     const bool ok = format_iso_utc(p.ts_ns) == ee[i]["timestamp"].get<std::string>() &&
                     p.price == ee[i]["price"].get<double>() &&
-                    test::close_rel(p.portfolio_value, ee[i]["portfolio_value"].get<double>()) &&
+                    near9(p.portfolio_value, ee[i]["portfolio_value"].get<double>()) &&
                     std::string(decision::to_string(p.position)) == ee[i]["position"].get<std::string>();
     if (!ok && eq_mismatch++ < 3) {
       FAIL_CHECK("equity point " << i << " " << ee[i].dump() << " got " << p.portfolio_value << " "
@@ -97,25 +103,25 @@ void check_case(const std::string& name) {
     const std::string key(nm.name);
     REQUIRE(em.contains(key));
     INFO("metric " << key << " got " << nm.value << " want " << em[key].dump());
-    CHECK(test::close_rel(metrics::sanitize(nm.value), em[key].get<double>()));
+    CHECK(near9(metrics::sanitize(nm.value), em[key].get<double>()));
   }
-  CHECK(test::close_rel(r.final_capital, ex["final"]["capital"].get<double>()));
+  CHECK(near9(r.final_capital, ex["final"]["capital"].get<double>()));
   CHECK(r.equity_curve.size() == ex["final"]["equity_points"].get<size_t>());
 
   // the result JSON carries the same numbers
   engine::ResultHeader h;
   h.symbol = g.options.symbol;
-  h.timeframe = g.case_json["timeframe"];
+  h.timeframe = g.info.timeframe;
   const auto j = nlohmann::json::parse(engine::result_to_json(h, g.options, r));
   for (auto it = em.begin(); it != em.end(); ++it) {
     INFO("json metric " << it.key());
-    CHECK(test::close_rel(j["metrics"][it.key()].get<double>(), it.value().get<double>()));
+    CHECK(near9(j["metrics"][it.key()].get<double>(), it.value().get<double>()));
   }
   REQUIRE(j["trades"].size() == et.size());
   for (size_t i = 0; i < et.size(); ++i) {
     for (const char* k : {"side", "entry_time", "exit_time"}) CHECK(j["trades"][i][k] == et[i][k]);
     CHECK(j["trades"][i]["quantity"] == et[i]["quantity"]);
-    CHECK(test::close_rel(j["trades"][i]["net_pnl"].get<double>(), et[i]["net_pnl"].get<double>()));
+    CHECK(near9(j["trades"][i]["net_pnl"].get<double>(), et[i]["net_pnl"].get<double>()));
   }
   REQUIRE(j["equity_curve"].size() == ee.size());
   CHECK(j["equity_curve"].back()["timestamp"] == ee.back()["timestamp"]);

@@ -1,4 +1,4 @@
-// Tracker and metrics on hand-computed curves (reference §9; DECISIONS.md extended block).
+// Tracker and metrics on hand-computed curves (docs/reference.md §9; docs/decisions.md extended block).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -6,6 +6,7 @@
 #include "../../core/src/metrics/numpy_stats.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/metrics/performance_metrics.h"
+#include "support/near.h"
 
 using namespace ktrdr;
 using decision::PositionSide;
@@ -33,8 +34,8 @@ PerformanceTracker curve(std::initializer_list<double> values, int64_t step = kH
   return tr;
 }
 
-bool near(double a, double b) {
-  return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b));
+test::Closeness near(double a, double b) {
+  return test::near(a, b, 1e-12, 1e-12);
 }
 
 }  // namespace
@@ -59,7 +60,7 @@ TEST_CASE("the 22 metrics on a hand-computed curve") {
   in.initial_capital = 100.0;
   in.start_ns = kDay0;
   in.end_ns = kDay0 + 365 * kNanosPerDay + 23 * kH;  // 365 whole days
-  in.mode = position::AccountingMode::kKtrdr;
+  in.mode = Mode::kKtrdr;
   const auto m = metrics::calculate_metrics(in);
 
   const double r[3] = {0.1, (99.0 - 110.0) / 110.0, (120.0 - 99.0) / 99.0};
@@ -90,13 +91,14 @@ TEST_CASE("the 22 metrics on a hand-computed curve") {
   CHECK(near(m.calmar_ratio, m.annualized_return / m.max_drawdown_pct));
   CHECK(near(m.recovery_factor, 20.0 / 12.0));
 
-  in.mode = position::AccountingMode::kCorrected;
+  in.mode = Mode::kCorrected;
   const auto c = metrics::calculate_metrics(in);
   CHECK(near(c.max_drawdown, 0.1 * 110.0));  // the peak at the time of the drawdown
   CHECK(near(c.recovery_factor, 20.0 / 11.0));
 }
 
-TEST_CASE("sortino uses the population std of the negative returns; without dates years = points/(252*6.5)") {
+TEST_CASE(
+    "sortino uses the population std of the negative returns - without dates years = points/(252*6.5)") {
   const PerformanceTracker tr = curve({100.0, 95.0, 97.0, 90.0, 99.0});
   metrics::MetricsInput in;
   in.tracker = &tr.state();

@@ -1,4 +1,5 @@
-// Position manager: the reference §7 worked example to the cent (long and short), both accounting modes.
+// Position manager: the docs/reference.md §7 worked example to the cent (long and short), both accounting
+// modes.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -6,11 +7,12 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/position/position_manager.h"
+#include "support/near.h"
 
 using namespace ktrdr;
 using decision::PositionSide;
 using decision::Signal;
-using position::AccountingMode;
+using ktrdr::Mode;
 using position::PositionManager;
 
 namespace {
@@ -18,25 +20,25 @@ namespace {
 const int64_t kT0 = parse_timestamp_ns("2024-01-02T10:00:00Z", "t");
 constexpr int64_t kH = kNanosPerHour;
 
-PositionManager make(AccountingMode mode) {
+PositionManager make(Mode mode) {
   position::PositionConfig c;
-  c.initial_capital = 100000.0;
-  c.commission = 0.001;
-  c.slippage = 0.0005;
+  c.costs.initial_capital = 100000.0;
+  c.costs.commission = 0.001;
+  c.costs.slippage = 0.0005;
   c.mode = mode;
   c.symbol = "EURUSD";
   return PositionManager(c);
 }
 
-// "to the cent" with room only for the last bits of the double arithmetic
-bool money(double got, double want) {
-  return std::abs(got - want) < 1e-7;
+// "to the cent" with room only for the last bits of the double arithmetic; prints both values on failure
+test::Closeness money(double got, double want) {
+  return test::near_abs(got, want, 1e-7);
 }
 
 }  // namespace
 
-TEST_CASE("worked example, long, ktrdr mode: every figure of reference §7") {
-  PositionManager pm = make(AccountingMode::kKtrdr);
+TEST_CASE("worked example, long, ktrdr mode: every figure of docs/reference.md §7") {
+  PositionManager pm = make(Mode::kKtrdr);
   CHECK(pm.calculate_quantity(1.1) == 22704);
   const auto entry = pm.execute(Signal::kBuy, 1.1, kT0, 0.7);
   REQUIRE(entry.has_value());
@@ -73,7 +75,7 @@ TEST_CASE("worked example, long, ktrdr mode: every figure of reference §7") {
 }
 
 TEST_CASE("worked example, short, ktrdr mode") {
-  PositionManager pm = make(AccountingMode::kKtrdr);
+  PositionManager pm = make(Mode::kKtrdr);
   const auto entry = pm.execute(Signal::kSell, 1.1, kT0, 0.7);
   REQUIRE(entry.has_value());
   CHECK(std::string(entry->side_name()) == "SELL_ENTRY");
@@ -94,7 +96,7 @@ TEST_CASE("worked example, short, ktrdr mode") {
 }
 
 TEST_CASE("corrected mode: entry fee in net P&L, fill-to-fill holding period, no short fee add-back") {
-  PositionManager pm = make(AccountingMode::kCorrected);
+  PositionManager pm = make(Mode::kCorrected);
   pm.execute(Signal::kBuy, 1.1, kT0, 0.7);
   pm.update(1.105, kT0 + kH);
   CHECK(money(pm.portfolio_value(1.105), 100076.0459128));  // longs value the same in both modes
@@ -107,7 +109,7 @@ TEST_CASE("corrected mode: entry fee in net P&L, fill-to-fill holding period, no
   CHECK(money(t.slippage, (1.10055 - 1.1) * 22704 + 12.60072));
   CHECK(t.holding_period_hours == 2.0);
 
-  PositionManager sh = make(AccountingMode::kCorrected);
+  PositionManager sh = make(Mode::kCorrected);
   sh.execute(Signal::kSell, 1.1, kT0, 0.7);
   sh.update(1.095, kT0 + kH);
   CHECK(money(sh.portfolio_value(1.095), 100101.0328 - 24.9619128));
@@ -118,7 +120,7 @@ TEST_CASE("corrected mode: entry fee in net P&L, fill-to-fill holding period, no
 }
 
 TEST_CASE("can_execute table and same-side signals") {
-  PositionManager pm = make(AccountingMode::kKtrdr);
+  PositionManager pm = make(Mode::kKtrdr);
   CHECK_FALSE(pm.can_execute(Signal::kHold, 1.0));
   CHECK(pm.can_execute(Signal::kBuy, 1.0));
   CHECK(pm.can_execute(Signal::kSell, 1.0));
@@ -130,7 +132,7 @@ TEST_CASE("can_execute table and same-side signals") {
 }
 
 TEST_CASE("zero quantity: the entry returns nothing and cash is untouched") {
-  PositionManager pm = make(AccountingMode::kKtrdr);
+  PositionManager pm = make(Mode::kKtrdr);
   CHECK(pm.calculate_quantity(1e9) == 0);
   CHECK_FALSE(pm.execute(Signal::kBuy, 1e9, kT0, 0.9).has_value());
   CHECK(pm.cash() == 100000.0);
@@ -139,18 +141,18 @@ TEST_CASE("zero quantity: the entry returns nothing and cash is untouched") {
 
 TEST_CASE("position fraction is configurable") {
   position::PositionConfig c;
-  c.position_fraction = 0.5;
+  c.costs.position_fraction = 0.5;
   PositionManager pm(c);
   CHECK(pm.calculate_quantity(1.1) == static_cast<int64_t>(0.5 * 100000.0 / 1.001 / 1.1));
-  c.position_fraction = 0.0;
+  c.costs.position_fraction = 0.0;
   CHECK_THROWS_AS(PositionManager{c}, ktrdr::Error);
-  c.position_fraction = 0.25;
-  c.commission = -0.1;
+  c.costs.position_fraction = 0.25;
+  c.costs.commission = -0.1;
   CHECK_THROWS_AS(PositionManager{c}, ktrdr::Error);
 }
 
-TEST_CASE("MFE/MAE track closes only; force close is forced, with slippage and fee") {
-  PositionManager pm = make(AccountingMode::kKtrdr);
+TEST_CASE("MFE/MAE track closes only - force close is forced, with slippage and fee") {
+  PositionManager pm = make(Mode::kKtrdr);
   pm.execute(Signal::kSell, 2.0, kT0, 0.9);
   const double e = 2.0 * (1 - 0.0005);
   const int64_t q = pm.position()->quantity;

@@ -56,7 +56,7 @@ struct Scripted {
 
 inline engine::EngineOptions ktrdr_options() {
   engine::EngineOptions o;
-  o.mode = position::AccountingMode::kKtrdr;
+  o.mode = Mode::kKtrdr;
   o.symbol = "SYN";
   o.record_decisions = true;
   return o;

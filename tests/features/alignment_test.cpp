@@ -7,7 +7,7 @@
 #include "ktrdr/features/alignment.h"
 
 using namespace ktrdr;
-using features::AlignmentMode;
+using ktrdr::Mode;
 
 namespace {
 
@@ -37,19 +37,19 @@ void check_same(const std::vector<double>& got, const std::vector<double>& want)
 TEST_CASE("ktrdr alignment: as-of on bar-open stamps (a 4h bar is visible from its open hour)") {
   const auto base = hours(0, 12);    // 1h bars 00:00 .. 11:00
   const auto four = hours(0, 3, 4);  // 4h bars 00:00, 04:00, 08:00
-  const auto idx = features::alignment_index(base, kH, four, 4 * kH, AlignmentMode::kKtrdr);
+  const auto idx = features::alignment_index(base, kH, four, 4 * kH, Mode::kKtrdr);
   CHECK(idx == std::vector<int64_t>{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2});
-  check_same(features::align_column({10, 20, 30}, idx, AlignmentMode::kKtrdr),
+  check_same(features::align_column({10, 20, 30}, idx, Mode::kKtrdr),
              {10, 10, 10, 10, 20, 20, 20, 20, 30, 30, 30, 30});
 }
 
 TEST_CASE("corrected alignment: a higher-timeframe bar is visible only once it has closed") {
   const auto base = hours(0, 12);
   const auto four = hours(0, 3, 4);
-  const auto idx = features::alignment_index(base, kH, four, 4 * kH, AlignmentMode::kCorrected);
+  const auto idx = features::alignment_index(base, kH, four, 4 * kH, Mode::kCorrected);
   // The 00:00 4h bar closes at 04:00, which is when the 03:00 hourly bar closes.
   CHECK(idx == std::vector<int64_t>{-1, -1, -1, 0, 0, 0, 0, 1, 1, 1, 1, 2});
-  check_same(features::align_column({10, 20, 30}, idx, AlignmentMode::kCorrected),
+  check_same(features::align_column({10, 20, 30}, idx, Mode::kCorrected),
              {kNaN, kNaN, kNaN, 10, 10, 10, 10, 20, 20, 20, 20, 30});
 }
 
@@ -62,39 +62,37 @@ TEST_CASE(
     values.push_back(i);
   }
   const auto base = hours(0, 3);
-  const auto k = features::alignment_index(base, kH, five, 300 * kNanosPerSecond, AlignmentMode::kKtrdr);
-  check_same(features::align_column(values, k, AlignmentMode::kKtrdr), {0, 12, 24});  // reference: 0, 12, 24
-  const auto c = features::alignment_index(base, kH, five, 300 * kNanosPerSecond, AlignmentMode::kCorrected);
-  check_same(features::align_column(values, c, AlignmentMode::kCorrected), {11, 23, 35});
+  const auto k = features::alignment_index(base, kH, five, 300 * kNanosPerSecond, Mode::kKtrdr);
+  check_same(features::align_column(values, k, Mode::kKtrdr), {0, 12, 24});  // reference: 0, 12, 24
+  const auto c = features::alignment_index(base, kH, five, 300 * kNanosPerSecond, Mode::kCorrected);
+  check_same(features::align_column(values, c, Mode::kCorrected), {11, 23, 35});
 }
 
 TEST_CASE("ktrdr alignment back-fills warm-up NaN from the future, then forward-fills, then 0") {
   const auto base = hours(0, 12);
   SUBCASE("base starts before the first 4h bar and the first 4h value is warm-up NaN") {
     const auto four = hours(2, 3, 4);  // 02:00, 06:00, 10:00
-    const auto idx = features::alignment_index(base, kH, four, 4 * kH, AlignmentMode::kKtrdr);
+    const auto idx = features::alignment_index(base, kH, four, 4 * kH, Mode::kKtrdr);
     CHECK(idx == std::vector<int64_t>{-1, -1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2});
     // reindexed: NaN NaN | NaN x4 | 7 x4 | 9 x2 -> back-filled with 7 (a future value: as-is)
-    check_same(features::align_column({kNaN, 7, 9}, idx, AlignmentMode::kKtrdr),
-               {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 9, 9});
+    check_same(features::align_column({kNaN, 7, 9}, idx, Mode::kKtrdr), {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 9, 9});
     // corrected: nothing filled, nothing taken from the future
-    const auto cidx = features::alignment_index(base, kH, four, 4 * kH, AlignmentMode::kCorrected);
+    const auto cidx = features::alignment_index(base, kH, four, 4 * kH, Mode::kCorrected);
     CHECK(cidx == std::vector<int64_t>{-1, -1, -1, -1, -1, 0, 0, 0, 0, 1, 1, 1});
-    check_same(features::align_column({kNaN, 7, 9}, cidx, AlignmentMode::kCorrected),
+    check_same(features::align_column({kNaN, 7, 9}, cidx, Mode::kCorrected),
                {kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, 7, 7, 7});
   }
   SUBCASE("a trailing NaN is forward-filled and an all-NaN column becomes 0") {
     const auto four = hours(0, 3, 4);
-    const auto idx = features::alignment_index(base, kH, four, 4 * kH, AlignmentMode::kKtrdr);
-    check_same(features::align_column({1, 2, kNaN}, idx, AlignmentMode::kKtrdr),
-               {1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2});
-    check_same(features::align_column({kNaN, kNaN, kNaN}, idx, AlignmentMode::kKtrdr),
+    const auto idx = features::alignment_index(base, kH, four, 4 * kH, Mode::kKtrdr);
+    check_same(features::align_column({1, 2, kNaN}, idx, Mode::kKtrdr), {1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2});
+    check_same(features::align_column({kNaN, kNaN, kNaN}, idx, Mode::kKtrdr),
                {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   }
   SUBCASE("a column without NaN is left exactly as reindexed") {
     const auto four = hours(0, 3, 4);
-    const auto idx = features::alignment_index(base, kH, four, 4 * kH, AlignmentMode::kKtrdr);
-    check_same(features::align_column({0.25, -1.5, 3}, idx, AlignmentMode::kKtrdr),
+    const auto idx = features::alignment_index(base, kH, four, 4 * kH, Mode::kKtrdr);
+    check_same(features::align_column({0.25, -1.5, 3}, idx, Mode::kKtrdr),
                {0.25, 0.25, 0.25, 0.25, -1.5, -1.5, -1.5, -1.5, 3, 3, 3, 3});
   }
 }
@@ -104,9 +102,8 @@ TEST_CASE("alignment over gaps: weekends and a missing higher-timeframe bar") {
   const int64_t mon = days_from_civil(2024, 1, 1) * kNanosPerDay;
   const std::vector<int64_t> days{mon, mon + kNanosPerDay, mon + 3 * kNanosPerDay};
   const std::vector<int64_t> base{mon + 2 * kNanosPerDay + 10 * kH, mon + 3 * kNanosPerDay + 10 * kH};
-  CHECK(features::alignment_index(base, kH, days, kNanosPerDay, AlignmentMode::kKtrdr) ==
-        std::vector<int64_t>{1, 2});
-  CHECK(features::alignment_index(base, kH, days, kNanosPerDay, AlignmentMode::kCorrected) ==
+  CHECK(features::alignment_index(base, kH, days, kNanosPerDay, Mode::kKtrdr) == std::vector<int64_t>{1, 2});
+  CHECK(features::alignment_index(base, kH, days, kNanosPerDay, Mode::kCorrected) ==
         std::vector<int64_t>{1, 1});
 }
 

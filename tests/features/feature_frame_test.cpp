@@ -11,7 +11,7 @@
 #include "test_util.h"
 
 using namespace ktrdr;
-using features::AlignmentMode;
+using ktrdr::Mode;
 
 namespace {
 
@@ -51,7 +51,7 @@ void check_column(const features::FeatureFrame& f, const std::string& name, cons
   REQUIRE(got.size() == want.size());
   for (size_t i = 0; i < want.size(); ++i) {
     INFO(name << " row " << i << ": got " << got[i] << " want " << want[i]);
-    CHECK(test::close_rel(got[i], want[i], 1e-15));
+    CHECK(test::near(got[i], want[i], 1e-15));
   }
 }
 
@@ -78,7 +78,7 @@ TEST_CASE("two timeframes through the whole pipeline, both alignment modes") {
     check_column(f, "4h_level_high", {0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2});
   }
   SUBCASE("corrected") {
-    opt.mode = AlignmentMode::kCorrected;
+    opt.mode = Mode::kCorrected;
     const auto f = features::compute_features(cfg, data, "1h", {}, {}, opt);
     // the 00:00 4h bar (sma NaN) is visible from the 03:00 bar on and stays NaN; the 04:00 bar closes at
     // 08:00, when the 07:00 hourly bar closes.
@@ -96,7 +96,7 @@ TEST_CASE("two timeframes through the whole pipeline, both alignment modes") {
   }
 }
 
-TEST_CASE("expected order wins; missing features are an error listing missing and available names") {
+TEST_CASE("expected order wins - missing features are an error listing missing and available names") {
   const auto cfg = config::parse_strategy_yaml(kTwoTf, "two_tf.yaml");
   std::map<std::string, BarSeries> data;
   data["1h"] = bars({10, 12, 14, 16, 18, 20, 22, 24}, kNanosPerHour);

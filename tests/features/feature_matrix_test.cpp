@@ -75,8 +75,8 @@ BarSeries random_walk(size_t n, int64_t step_ns, uint64_t seed, int64_t first_ns
   return b;
 }
 
-void check_golden(const std::string& name, features::AlignmentMode mode) {
-  const test::GoldenCase g = test::load_golden_case(name);
+void check_golden(const std::string& name, Mode mode) {
+  const test::GoldenFeatureCase g = test::load_golden_feature_case(name);
   const auto& info = g.bundle;
   const auto& data = g.data;
   features::FeatureOptions opt;
@@ -122,8 +122,8 @@ training: {}
 TEST_CASE("fused feature matrix: golden cases, both modes") {
   for (const char* name : {"v1_bench12", "v2_macd_roc_raw"}) {
     CAPTURE(name);
-    check_golden(name, features::AlignmentMode::kKtrdr);
-    check_golden(name, features::AlignmentMode::kCorrected);
+    check_golden(name, Mode::kKtrdr);
+    check_golden(name, Mode::kCorrected);
   }
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("fused feature matrix: mixed timeframes, raw inputs, NaN warm-up rows,
     data["1h"] = random_walk(n, kNanosPerHour, 7 + n);
     data["4h"] =
         random_walk(std::max<size_t>((n + 3) / 4, 120), 4 * kNanosPerHour, 11 + n);  // enough for sma_50
-    for (auto mode : {features::AlignmentMode::kKtrdr, features::AlignmentMode::kCorrected}) {
+    for (auto mode : {Mode::kKtrdr, Mode::kCorrected}) {
       features::FeatureOptions opt;
       opt.mode = mode;
       const size_t nans = check_same(cfg, data, "1h", {}, norm, opt);

@@ -1,4 +1,4 @@
-// Feature resolution (reference §2.1) and alignment-mode names.
+// Feature resolution (docs/reference.md §2.1) and alignment-mode names.
 #include <doctest/doctest.h>
 
 #include "ktrdr/common/error.h"
@@ -8,7 +8,7 @@
 
 using namespace ktrdr;
 
-TEST_CASE("resolve_features gives exactly the 7 names of the reference example (§1.6)") {
+TEST_CASE("resolve_features gives exactly the 7 names of the reference example (docs/reference.md §1.6)") {
   const auto cfg = config::parse_strategy_yaml(test::kDemoStrategy, "demo.yaml");
   const std::vector<std::string> expected{
       "1h_rsi_zone_oversold", "1h_rsi_zone_overbought", "4h_rsi_zone_oversold", "4h_rsi_zone_overbought",
@@ -16,7 +16,7 @@ TEST_CASE("resolve_features gives exactly the 7 names of the reference example (
   CHECK(features::resolve_features(cfg) == expected);
 }
 
-TEST_CASE("resolve_features: 'all' follows the timeframe list order; raw refs are kept literally") {
+TEST_CASE("resolve_features: 'all' follows the timeframe list order - raw refs are kept literally") {
   config::StrategyConfig cfg = config::parse_strategy_yaml(test::kDemoStrategy, "demo.yaml");
   cfg.timeframes = {"4h", "1h"};
   cfg.nn_inputs[2].timeframes = {"4h", "1h"};
@@ -28,13 +28,4 @@ TEST_CASE("resolve_features: 'all' follows the timeframe list order; raw refs ar
   CHECK(names[7] == "1h_adx_14.adx_raw");
   cfg.timeframes.clear();
   CHECK_THROWS_AS(features::resolve_features(cfg), Error);
-}
-
-TEST_CASE("alignment mode names") {
-  CHECK(features::parse_alignment_mode("ktrdr") == features::AlignmentMode::kKtrdr);
-  CHECK(features::parse_alignment_mode("corrected") == features::AlignmentMode::kCorrected);
-  CHECK(std::string(features::alignment_mode_name(features::AlignmentMode::kCorrected)) == "corrected");
-  CHECK_THROWS_WITH_AS(
-      features::parse_alignment_mode("fixed"),
-      "unknown mode 'fixed': use ktrdr (reference alignment) or corrected (closed bars only)", Error);
 }

@@ -42,7 +42,7 @@ void check_columns(const std::string& what, const std::vector<int64_t>& ts,
     size_t bad = 0;
     for (size_t i = 0; i < ts.size(); ++i) {
       const double e = test::cell_value(expected.rows[i][j + 1]);
-      if (!test::close_rel(col[i], e, 1e-9)) {
+      if (!test::near(col[i], e, 1e-9)) {
         if (bad++ < 3) {
           FAIL_CHECK(what << ": " << want[j] << " row " << i << " (" << expected.rows[i][0] << "): got "
                           << fmt::format("{:.17g}", col[i]) << ", expected '" << expected.rows[i][j + 1]
@@ -55,12 +55,12 @@ void check_columns(const std::string& what, const std::vector<int64_t>& ts,
 }
 
 void run_case(const std::string& name) {
-  const test::GoldenCase g = test::load_golden_case(name);
+  const test::GoldenFeatureCase g = test::load_golden_feature_case(name);
   const auto& info = g.bundle;
   const auto& data = g.data;
-  const std::string& dir = g.dir;
+  const std::string& dir = g.info.dir;
   features::FeatureOptions opt;
-  opt.mode = features::AlignmentMode::kKtrdr;
+  opt.mode = Mode::kKtrdr;
   opt.include_indicators = true;
   const auto frame = features::compute_features(info.strategy, data, info.strategy.base_timeframe,
                                                 info.resolved_features, info.normalization_params, opt);

@@ -1,4 +1,4 @@
-// Model directories (reference §5.1-5.3): metadata_v3.json + config.json + features.json.
+// Model directories (docs/reference.md §5.1-5.3): metadata_v3.json + config.json + features.json.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -6,6 +6,7 @@
 #include "ktrdr/common/error.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/features/feature_frame.h"
+#include "support/json.h"
 #include "test_util.h"
 
 using namespace ktrdr;
@@ -15,24 +16,21 @@ namespace {
 
 const std::string kGolden = std::string(KTRDR_TEST_DATA) + "/golden";
 
-json read_json(const std::string& path) {
-  return json::parse(test::read_text(path));
-}
-
 // A copy of a golden model directory whose JSON files can be edited.
 struct ModelCopy {
-  test::ScratchDir dir;
+  test::TempDir dir;
   json meta, config, features;
-  explicit ModelCopy(const std::string& name, const std::string& golden_case = "v1_bench12") : dir(name) {
-    meta = read_json(kGolden + "/" + golden_case + "/model/metadata_v3.json");
-    config = read_json(kGolden + "/" + golden_case + "/model/config.json");
-    features = read_json(kGolden + "/" + golden_case + "/model/features.json");
+  explicit ModelCopy(const std::string& name, const std::string& golden_case = "v1_bench12")
+      : dir("ktrdr-features-" + name) {
+    meta = test::read_json<json>(kGolden + "/" + golden_case + "/model/metadata_v3.json");
+    config = test::read_json<json>(kGolden + "/" + golden_case + "/model/config.json");
+    features = test::read_json<json>(kGolden + "/" + golden_case + "/model/features.json");
   }
   std::string save(bool with_config = true, bool with_features = true) const {
-    dir.write("metadata_v3.json", meta.dump(2));
-    if (with_config) dir.write("config.json", config.dump(2));
-    if (with_features) dir.write("features.json", features.dump(2));
-    return dir.path().string();
+    test::write_text(dir / "metadata_v3.json", meta.dump(2));
+    if (with_config) test::write_text(dir / "config.json", config.dump(2));
+    if (with_features) test::write_text(dir / "features.json", features.dump(2));
+    return dir.str();
   }
 };
 
@@ -107,7 +105,7 @@ TEST_CASE("golden v2_macd_roc_raw model directory") {
 }
 
 TEST_CASE("model directory errors name the file and the problem") {
-  test::ScratchDir empty("empty");
+  test::TempDir empty("ktrdr-features-empty");
   CHECK(load_error(empty.path().string()) == (empty.path() / "metadata_v3.json").string() +
                                                  ": missing; a v3 model directory needs metadata_v3.json "
                                                  "(plus config.json, features.json, model.pt)");
@@ -120,7 +118,7 @@ TEST_CASE("model directory errors name the file and the problem") {
         std::string::npos);
 
   ModelCopy ensemble("ensemble");
-  ensemble.dir.write("ensemble.yaml", "models: {}\n");
+  test::write_text(ensemble.dir / "ensemble.yaml", "models: {}\n");
   CHECK(load_error(ensemble.save()).find("ensemble models are not supported") != std::string::npos);
 
   ModelCopy empty_features("nofeat");

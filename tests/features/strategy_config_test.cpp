@@ -1,4 +1,4 @@
-// Strategy YAML v3 parsing and validation (reference §1).
+// Strategy YAML v3 parsing and validation (docs/reference.md §1).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -152,7 +152,7 @@ training: {}
   CHECK(cfg.fuzzy_sets[0].memberships[1].name == "a1");
   CHECK(cfg.fuzzy_sets[0].memberships[2].name == "m");
   CHECK(cfg.nn_inputs[0].timeframes == std::vector<std::string>{"1d", "4h"});
-  // decisions present but empty: the §1.4 defaults
+  // decisions present but empty: the docs/reference.md §1.4 defaults
   CHECK(cfg.decisions.confidence_threshold == 0.5);
   CHECK(cfg.decisions.min_signal_separation_hours == 4.0);
   CHECK(cfg.decisions.round_trip_cost == 0.003);
@@ -252,7 +252,8 @@ TEST_CASE("validation errors name the file, the key and the problem") {
 
 TEST_CASE("membership parameter problems are reported with the fuzzy set and membership") {
   const std::string demo = ktrdr::test::kDemoStrategy;
-  // a shorthand list of the wrong length is triangular and fails the 3-parameter rule (§1.1)
+  // a shorthand list of the wrong length is triangular and fails the 3-parameter rule (docs/reference.md
+  // §1.1)
   const std::string wrong_len = error_of(replace(demo, "oversold: [0, 25, 40]", "oversold: [0, 25, 40, 50]"));
   CHECK(wrong_len.find("strategy.yaml") == 0);
   CHECK(wrong_len.find("rsi_zone") != std::string::npos);

@@ -1,4 +1,4 @@
-// The reference's broken supertrend (trend all NaN) is reproduced only in ktrdr mode (DECISIONS.md); the
+// The reference's broken supertrend (trend all NaN) is reproduced only in ktrdr mode (docs/decisions.md); the
 // corrected mode computes it properly. compute_features must pass the mode down to the indicator.
 #include <doctest/doctest.h>
 
@@ -54,13 +54,13 @@ TEST_CASE("supertrend raw feature: all NaN in ktrdr mode, finite after warm-up i
   const auto data = hourly(60);
   features::FeatureOptions opt;
 
-  opt.mode = features::AlignmentMode::kKtrdr;
+  opt.mode = Mode::kKtrdr;
   const auto ktrdr = features::compute_features(cfg, data, "1h", {}, {}, opt);
   const auto& as_is = column(ktrdr, "1h_st_10_raw");
   REQUIRE(as_is.size() == 60);
   CHECK(std::all_of(as_is.begin(), as_is.end(), [](double v) { return std::isnan(v); }));
 
-  opt.mode = features::AlignmentMode::kCorrected;
+  opt.mode = Mode::kCorrected;
   const auto corrected = features::compute_features(cfg, data, "1h", {}, {}, opt);
   const auto& fixed = column(corrected, "1h_st_10_raw");
   REQUIRE(fixed.size() == 60);

@@ -1,4 +1,5 @@
-// Helpers for the feature tests: the §1.6 example strategy, CSV reading, scratch directories.
+// Helpers for the feature tests: the docs/reference.md §1.6 example strategy, CSV reading (temp dirs and
+// files: tests/support/).
 #pragma once
 
 #include <cmath>
@@ -9,9 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "support/files.h"
+#include "support/near.h"
+#include "support/temp_dir.h"
+
 namespace ktrdr::test {
 
-// Reference §1.6, verbatim.
+// docs/reference.md §1.6, verbatim.
 inline const char* kDemoStrategy = R"(name: demo_rsi_adx
 version: "3.0"
 training_data:
@@ -85,42 +90,6 @@ inline Csv read_csv(const std::string& path) {
 
 inline double cell_value(const std::string& cell) {
   return cell.empty() ? std::nan("") : std::strtod(cell.c_str(), nullptr);
-}
-
-// NaN == NaN; otherwise |a - b| <= rel * max(|a|, |b|) (exact for zeros).
-inline bool close_rel(double a, double b, double rel = 1e-9) {
-  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-  if (a == b) return true;
-  return std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b));
-}
-
-// A fresh directory under the system temp dir, removed on destruction.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ktrdr_features_" + name + "_" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path_ / name) << text; }
-
- private:
-  std::filesystem::path path_;
-};
-
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace ktrdr::test

@@ -15,7 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "process.h"
+#include "support/golden_case.h"
+#include "support/process.h"
+#include "support/skip.h"
+#include "support/temp_dir.h"
 
 namespace ktrdr::test {
 
@@ -23,35 +26,16 @@ using namespace std::chrono_literals;
 
 // ${KTRDR_BINARY_DIR}/<relative>, e.g. bin("broker/ktrdr-broker").
 inline std::string bin(const std::string& relative);
-inline bool binaries_present();  // broker, worker, submit and backtest all built
+// "" when broker, worker, submit and backtest are all built, else the first one missing. A fleet test
+// starts with: if (auto m = missing_binary(); !m.empty()) KTRDR_SKIP(m << " is not built");
+inline std::string missing_binary();
 
-// mkdtemp under /tmp (short paths: ipc:// endpoints must stay under 107 characters); removed on destruction
-// unless KTRDR_KEEP_TEST_DIRS is set.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix = "ktrdr-fleet");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// The golden case the fleet tests run (until examples/ exists): tests/golden/v1_bench12.
-struct GoldenCase {
-  std::string strategy = "bench12";
-  std::string symbol = "SYNTH";
-  std::string timeframe = "1h";
-  std::string start = "2020-01-06";
-  std::string end = "2020-06-26T23:00:00Z";
-  std::string mode = "ktrdr";
-};
+// The golden case the fleet tests run, tests/golden/v1_bench12, installed as strategy kGoldenStrategy.
+inline constexpr const char* kGoldenStrategy = "bench12";
 
 // Copies tests/golden/v1_bench12/model to {models_root}/{strategy}/1h_v1 and links 1h_latest to it.
-inline void install_golden_model(const std::string& models_root, const std::string& strategy = "bench12");
+inline void install_golden_model(const std::string& models_root,
+                                 const std::string& strategy = kGoldenStrategy);
 // Writes {data_dir}/SYNTH_1h.csv: the golden series repeated `repetitions` times (each copy shifted by the
 // series' whole-week span and rescaled to continue from the previous close), so timestamps keep increasing
 // and the weekday pattern is kept. Returns the last timestamp (ISO) of the file.
@@ -84,7 +68,7 @@ class Fleet {
   explicit Fleet(FleetOptions options = {});
   ~Fleet();
 
-  const std::string& dir() const { return dir_.path(); }
+  const std::string& dir() const { return dir_.str(); }
   const std::string& models_root() const { return models_root_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& clients_endpoint() const { return clients_; }
@@ -128,13 +112,13 @@ class Fleet {
   // Where the daemons' stderr goes (for failure messages).
   std::string logs() const;
 
-  GoldenCase golden;
+  const GoldenCase golden = load_golden_case("v1_bench12");
 
  private:
   std::vector<std::string> global_args() const;
 
   FleetOptions options_;
-  TempDir dir_;
+  TempDir dir_{"ktrdr-fleet"};
   std::string models_root_, data_dir_, state_dir_, last_ts_;
   std::string clients_, workers_ep_, progress_in_, progress_out_;
   std::unique_ptr<Process> broker_;

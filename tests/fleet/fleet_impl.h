@@ -21,24 +21,12 @@ inline std::string bin(const std::string& relative) {
   return std::string(KTRDR_BINARY_DIR) + "/" + relative;
 }
 
-inline bool binaries_present() {
+inline std::string missing_binary() {
   for (const char* b :
        {"broker/ktrdr-broker", "daemon/ktrdr-worker", "client/ktrdr-submit", "client/ktrdr-backtest"}) {
-    if (::access(bin(b).c_str(), X_OK) != 0) return false;
+    if (!is_executable(bin(b))) return b;
   }
-  return true;
-}
-
-inline TempDir::TempDir(const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
-  path_ = tmpl;
-}
-
-inline TempDir::~TempDir() {
-  if (std::getenv("KTRDR_KEEP_TEST_DIRS") != nullptr) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
+  return {};
 }
 
 inline void install_golden_model(const std::string& models_root, const std::string& strategy) {
@@ -118,7 +106,7 @@ inline std::string Fleet::logs() const {
   for (const auto& e : std::filesystem::directory_iterator(dir_.path(), ec)) {
     const auto name = e.path().filename().string();
     if (name.size() > 4 && name.substr(name.size() - 4) == ".log") {
-      std::string text = read_text_file(e.path().string());
+      std::string text = read_text_or_empty(e.path().string());
       if (text.size() > 3000) text = "..." + text.substr(text.size() - 3000);
       s += "---- " + name + "\n" + text;
     }
@@ -159,7 +147,7 @@ inline void Fleet::start_broker() {
     REQUIRE_MESSAGE(broker_->running(), "ktrdr-broker exited at start\n" << logs());
     const auto r = run_command(
         bin("client/ktrdr-submit"),
-        {"--broker", clients_, "--timeout-ms", "300", "--retries", "0", "status", "--json"}, dir_.path(), 5s);
+        {"--broker", clients_, "--timeout-ms", "300", "--retries", "0", "status", "--json"}, dir_.str(), 5s);
     if (r.exit_code == 0) return;
   }
   FAIL("ktrdr-broker did not answer `status` within 10 s\n" << logs());
@@ -223,7 +211,7 @@ inline void Fleet::kill_worker(const std::string& id) {
 inline CommandResult Fleet::submit(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   std::vector<std::string> all = global_args();
   all.insert(all.end(), args.begin(), args.end());
-  return run_command(bin("client/ktrdr-submit"), all, dir_.path(), timeout);
+  return run_command(bin("client/ktrdr-submit"), all, dir_.str(), timeout);
 }
 
 inline nlohmann::json Fleet::submit_json(const std::vector<std::string>& args,
@@ -251,12 +239,12 @@ inline std::unique_ptr<Process> Fleet::submit_async(const std::vector<std::strin
 }
 
 inline std::vector<std::string> Fleet::backtest_args(const std::string& start, const std::string& end) const {
-  return {"backtest",    golden.strategy,
-          "--start",     start.empty() ? golden.start : start,
-          "--end",       end.empty() ? golden.end : end,
+  return {"backtest",    kGoldenStrategy,
+          "--start",     start.empty() ? golden.start_date : start,
+          "--end",       end.empty() ? golden.end_date : end,
           "--symbol",    golden.symbol,
           "--timeframe", golden.timeframe,
-          "--mode",      golden.mode};
+          "--mode",      std::string(to_string(golden.mode))};
 }
 
 inline std::string Fleet::start_backtest(const std::string& start, const std::string& end,
@@ -299,17 +287,19 @@ inline std::string Fleet::results(const std::string& op_id) {
 }
 
 inline std::string Fleet::local_run(const std::string& start, const std::string& end) {
-  const std::string out = dir_ / fmt::format("local-{}-{}.json", start.empty() ? golden.start : start,
-                                             end.empty() ? "end" : end.substr(0, 10));
-  const auto r = run_command(
-      bin("client/ktrdr-backtest"),
-      {"run", "--model", models_root_ + "/" + golden.strategy + "/1h_v1", "--data-dir", data_dir_, "--symbol",
-       golden.symbol, "--timeframe", golden.timeframe, "--start", start.empty() ? golden.start : start,
-       "--end", end.empty() ? golden.end : end, "--mode", golden.mode, "--output", out, "--quiet"},
-      dir_.path(), 60s);
+  const std::string out =
+      dir_ / fmt::format("local-{}-{}.json", start.empty() ? "start" : start.substr(0, 10),
+                         end.empty() ? "end" : end.substr(0, 10));
+  const auto r =
+      run_command(bin("client/ktrdr-backtest"),
+                  {"run", "--model", models_root_ + "/" + kGoldenStrategy + "/1h_v1", "--data-dir", data_dir_,
+                   "--symbol", golden.symbol, "--timeframe", golden.timeframe, "--start",
+                   start.empty() ? golden.start_date : start, "--end", end.empty() ? golden.end_date : end,
+                   "--mode", std::string(to_string(golden.mode)), "--output", out, "--quiet"},
+                  dir_.str(), 60s);
   INFO("ktrdr-backtest run stderr: " << r.err);
   REQUIRE_MESSAGE(r.exit_code == 0, "ktrdr-backtest run exit code " << r.exit_code);
-  return read_text_file(out);
+  return read_text_or_empty(out);
 }
 
 inline std::string compare_results(const std::string& a_json, const std::string& b_json) {

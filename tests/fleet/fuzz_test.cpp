@@ -63,7 +63,7 @@ int reply_code(const std::vector<std::string>& frames, uint64_t request_id) {
 }  // namespace
 
 TEST_CASE("fuzzed frames at both ROUTERs: broker and workers survive and keep serving") {
-  REQUIRE(binaries_present());
+  if (const std::string m = missing_binary(); !m.empty()) KTRDR_SKIP(m << " is not built");
   Fleet f;
   f.start_broker();
   f.start_worker("w1");

@@ -14,6 +14,7 @@
 #include "ktrdr/common/time.h"
 #include "ktrdr/data/ohlcv_loader.h"
 #include "ktrdr/indicators/indicator.h"
+#include "support/golden_case.h"
 
 using namespace ktrdr;
 using namespace ktrdr::indicators;
@@ -60,20 +61,17 @@ ExpectedCsv read_expected(const std::string& path) {
   return e;
 }
 
-struct GoldenCase {
-  std::string name, symbol, start, end;
+// A golden case (symbol, dates: tests/support/golden_case.h) and the `indicators` section of its
+// model/metadata_v3.json (test_indicators links only ktrdr::indicators, so the specs are transcribed here).
+struct IndicatorCase {
+  std::string name;
   std::vector<IndicatorSpec> specs;
 };
 
-// The `indicators` section of each case's model/metadata_v3.json (test_indicators links only
-// ktrdr::indicators, so the JSON is transcribed here).
-std::vector<GoldenCase> golden_cases() {
+std::vector<IndicatorCase> golden_cases() {
   using PV = ParamValue;
   return {
       {"v1_bench12",
-       "SYNTH",
-       "2020-01-06T00:00:00Z",
-       "2020-06-26T23:00:00Z",
        {{"rsi_14", "rsi", {{"period", PV::of_int(14)}, {"source", PV::of_string("close")}}},
         {"adx_14", "adx", {{"period", PV::of_int(14)}}},
         {"stoch_14",
@@ -81,9 +79,6 @@ std::vector<GoldenCase> golden_cases() {
          {{"k_period", PV::of_int(14)}, {"d_period", PV::of_int(3)}, {"smooth_k", PV::of_int(3)}}},
         {"willr_14", "williamsr", {{"period", PV::of_int(14)}}}}},
       {"v2_macd_roc_raw",
-       "EURUSD",
-       "2020-01-16",
-       "2020-08-13",
        {{"macd_12_26_9",
          "macd",
          {{"fast_period", PV::of_int(12)},
@@ -107,9 +102,9 @@ double rel_err(double got, double want) {
 TEST_CASE("golden: indicators match expected_indicators.csv within 1e-9 relative") {
   for (const auto& gc : golden_cases()) {
     CAPTURE(gc.name);
-    const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + gc.name;
-    DataRange range{parse_timestamp_ns(gc.start, "start"), parse_timestamp_ns(gc.end, "end")};
-    const BarSeries bars = load_ohlcv(dir + "/data", gc.symbol, "1h", range);
+    const test::GoldenCase g = test::load_golden_case(gc.name);
+    const std::string& dir = g.dir;
+    const BarSeries bars = load_ohlcv(g.data_dir(), g.symbol, g.timeframe, DataRange{g.start_ns, g.end_ns});
     const ExpectedCsv exp = read_expected(dir + "/expected_indicators.csv");
     REQUIRE(exp.timestamps.size() == bars.size());
     CHECK(exp.timestamps.front() == format_iso_utc(bars.ts_ns.front()));

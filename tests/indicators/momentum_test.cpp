@@ -31,7 +31,7 @@ TEST_CASE("rsi: source column and minimum rows") {
                        ktrdr::Error);
 }
 
-TEST_CASE("roc and momentum: divide then scale; x/0 becomes NaN") {
+TEST_CASE("roc and momentum: divide then scale - x/0 becomes NaN") {
   const auto bars = flat_bars({2, 4, 0, 1});
   check_series(out("roc", {{"period", I(1)}}, bars), {kNaN, 100.0, -100.0, kNaN});
   check_series(out("momentum", {{"period", I(2)}}, flat_bars({1, 2, 4, 7})), {kNaN, kNaN, 3.0, 5.0});
@@ -66,13 +66,13 @@ TEST_CASE("stochastic: smooth_k > 1 averages raw %K with min_periods 1") {
                {50.0, 37.5, 62.5, 50.0});
 }
 
-TEST_CASE("cci: mean deviation around the current SMA; a flat window is 0/0 = NaN") {
+TEST_CASE("cci: mean deviation around the current SMA - a flat window is 0/0 = NaN") {
   // typical price = close for flat bars: 1,3,3,3
   check_series(out("cci", {{"period", I(2)}}, flat_bars({1, 3, 3, 3})),
                {kNaN, (3.0 - 2.0) / (0.015 * 1.0), kNaN, kNaN});
 }
 
-TEST_CASE("rvi: 1-2-2-1 weighted numerator/denominator, SMA ratio; zero range gives NaN") {
+TEST_CASE("rvi: 1-2-2-1 weighted numerator/denominator, SMA ratio - zero range gives NaN") {
   // close - open = 1 and high - low = 2 on every bar: num = 1, den = 2, rvi = 0.5 once both SMAs exist.
   const std::vector<double> o(7, 1.0), h(7, 2.5), l(7, 0.5), c(7, 2.0);
   const auto r = run("rvi", {{"period", I(4)}, {"signal_period", I(1)}}, make_bars(o, h, l, c));

@@ -1,4 +1,5 @@
-// Registry: names and aliases (§1.3), output names and primaries (§2.2), parameter validation messages.
+// Registry: names and aliases (docs/reference.md §1.3), output names and primaries (§2.2), parameter
+// validation messages.
 #include <doctest/doctest.h>
 
 #include "indicator_test_util.h"
@@ -82,7 +83,7 @@ TEST_CASE("registry: output names in engine order, primary first") {
                                                            "momentum_21", "relative_strength"});
 }
 
-TEST_CASE("registry: every type computes with its defaults on enough bars; lengths equal the input") {
+TEST_CASE("registry: every type computes with its defaults on enough bars - lengths equal the input") {
   std::vector<double> c;
   for (int i = 0; i < 120; ++i) c.push_back(100 + (i % 7) - (i % 3) * 0.5);
   std::vector<double> h, l, v;
@@ -125,7 +126,7 @@ TEST_CASE("validation: strict types (period: 14.0 is rejected, ints accepted for
   CHECK_NOTHROW(validate_indicator({"d", "distancefromma", {{"ma_type", S("ema")}}}));
 }
 
-TEST_CASE("validation: unknown parameters warn, or throw when strict; unknown types list the known ones") {
+TEST_CASE("validation: unknown parameters warn, or throw when strict - unknown types list the known ones") {
   std::vector<std::string> w;
   validate_indicator({"rsi_14", "rsi", {{"period", I(14)}, {"lookback", I(3)}}}, &w);
   REQUIRE(w.size() == 1);

@@ -9,7 +9,7 @@ using namespace ktrdr;
 using namespace ktrdr::indicators;
 using namespace ktrdr::indicators::test;
 
-TEST_CASE("sma: warm-up NaN; a constant window returns its value exactly") {
+TEST_CASE("sma: warm-up NaN - a constant window returns its value exactly") {
   check_series(out("sma", {{"period", I(2)}}, flat_bars({1, 2, 3, 4})), {kNaN, 1.5, 2.5, 3.5});
   // After 0.3 leaves the window, a running add/subtract sum would leave a residual.
   const auto v = out("sma", {{"period", I(3)}}, flat_bars({0.3, 0.7, 0.1, 0.1, 0.1, 0.1}));
@@ -45,7 +45,7 @@ TEST_CASE("macd: EMA(adjust=False) line, signal and histogram, no NaN") {
   check_series(r.outputs[2].values, {0.0, 0.25, 0.25, -0.0625, -0.125, -0.109375});
 }
 
-TEST_CASE("adx: Wilder smoothing from bar 0, no NaN; a steady uptrend") {
+TEST_CASE("adx: Wilder smoothing from bar 0, no NaN - a steady uptrend") {
   // high/low rise by 1 each bar, close mid-bar: TR = 1 then 1.5; +DM = 1, -DM = 0.
   const auto bars =
       make_bars({1.5, 2.5, 3.5, 4.5, 5.5}, {2, 3, 4, 5, 6}, {1, 2, 3, 4, 5}, {1.5, 2.5, 3.5, 4.5, 5.5});
@@ -82,7 +82,7 @@ TEST_CASE("ichimoku: midpoints of rolling high/low, chikou = close, no displacem
 }
 
 TEST_CASE(
-    "supertrend: corrected by default; the reference's all-NaN output only in ktrdr compatibility mode") {
+    "supertrend: corrected by default - the reference's all-NaN output only in ktrdr compatibility mode") {
   // TR = 1 on the first four bars, then 1.2 (close drops through the lower band).
   const auto bars =
       make_bars({1.5, 1.5, 1.5, 1.5, 1.5}, {2, 2, 2, 2, 1.5}, {1, 1, 1, 1, 0.3}, {1.5, 1.5, 1.5, 1.5, 0.4});
@@ -98,7 +98,7 @@ TEST_CASE(
   check_series(compat.outputs[1].values, {1, 1, 1, 1, 1});
 }
 
-TEST_CASE("zigzag: confirmed extremes only; extending a swing erases the earlier extreme") {
+TEST_CASE("zigzag: confirmed extremes only - extending a swing erases the earlier extreme") {
   const auto bars = flat_bars({100, 105, 111, 120, 100, 95, 110});
   check_series(out("zigzag", {{"threshold", F(0.1)}}, bars), {100, kNaN, kNaN, 120, kNaN, 95, 110});
 }

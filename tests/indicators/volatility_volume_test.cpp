@@ -54,7 +54,7 @@ TEST_CASE("donchianchannels: rolling max high / min low and their midpoint") {
   check_series(r.outputs[2].values, {kNaN, 1.0, 1.0});
 }
 
-TEST_CASE("squeezeintensity: zero Keltner range gives 0; otherwise clipped overlap ratio") {
+TEST_CASE("squeezeintensity: zero Keltner range gives 0 - otherwise clipped overlap ratio") {
   check_series(out("squeezeintensity", {{"bb_period", I(2)}, {"kc_period", I(2)}},
                    flat_bars(std::vector<double>(12, 1.0))),
                std::vector<double>(12, 0.0));
@@ -106,7 +106,7 @@ TEST_CASE("vwap: rolling with min_periods 1, cumulative for period 0, zero volum
   check_series(out("vwap", {{"period", I(1)}}, flat_bars({1, 2}, {0, 0})), {kNaN, kNaN});
 }
 
-TEST_CASE("mfi: positive/negative money flow over the last `period` changes; negative volume rejected") {
+TEST_CASE("mfi: positive/negative money flow over the last `period` changes - negative volume rejected") {
   const auto bars = flat_bars({1, 2, 1, 3}, {1, 1, 1, 1});
   // changes +1 (flow 2), -1 (flow 1), +2 (flow 3); period 2
   check_series(out("mfi", {{"period", I(2)}}, bars),
@@ -133,7 +133,7 @@ TEST_CASE("cmf and adline: money-flow multiplier, 0 where high == low") {
                        doctest::Contains("use_sma_smoothing"), ktrdr::Error);
 }
 
-TEST_CASE("volumeratio: V / SMA(V); warm-up and a zero average give 1.0") {
+TEST_CASE("volumeratio: V / SMA(V) - warm-up and a zero average give 1.0") {
   check_series(out("volumeratio", {{"period", I(2)}}, flat_bars({1, 1, 1, 1}, {0, 0, 2, 4})),
                {1.0, 1.0, 2.0, 4.0 / 3});
 }

@@ -3,9 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +11,9 @@
 
 #include "ktrdr/common/error.h"
 #include "ktrdr/model/model.h"
+#include "support/errors.h"
+#include "support/files.h"
+#include "support/json.h"
 
 namespace ktrdr::model::test {
 
@@ -23,27 +24,9 @@ inline std::string golden(const std::string& rel) {
   return std::string(KTRDR_TEST_DATA) + "/golden/" + rel;
 }
 
-// The message of the ktrdr::Error that fn throws (a marker text when it throws none).
-inline std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ktrdr::Error& e) {
-    return e.what();
-  }
-  return "<no ktrdr::Error thrown>";
-}
-
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline nlohmann::json read_json(const std::string& path) {
-  return nlohmann::json::parse(read_text(path));
-}
+using ktrdr::test::error_of;  // tests/support/errors.h
+using ktrdr::test::read_json;  // tests/support/json.h
+using ktrdr::test::read_text;
 
 inline const nlohmann::json& expected_fixtures() {
   static const nlohmann::json j = read_json(fixture("expected.json"));

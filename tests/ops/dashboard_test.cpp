@@ -14,29 +14,28 @@ using namespace std::chrono_literals;
 
 // A broker (and a worker when built) in a temp dir; endpoints ipc://<dir>/...
 struct MiniFleet {
-  TempDir dir;
+  TempDir dir{"ktrdr-ops"};
   std::string clients = "ipc://" + (dir / "clients");
   std::string workers = "ipc://" + (dir / "workers");
   std::string progress_in = "ipc://" + (dir / "pin");
   std::string progress_out = "ipc://" + (dir / "pout");
-  std::unique_ptr<ChildProcess> broker, worker;
+  std::unique_ptr<Process> broker, worker;
   bool have_worker = false;
 
   MiniFleet() {
-    broker = std::make_unique<ChildProcess>(
-        std::vector<std::string>{built_binary("broker/ktrdr-broker").string(), "--clients", clients,
-                                 "--workers", workers, "--progress-in", progress_in, "--progress-out",
-                                 progress_out, "--state-dir", dir / "broker-state"},
-        dir.path() / "broker.log");
+    broker = std::make_unique<Process>(logged_process(
+        {built_binary("broker/ktrdr-broker").string(), "--clients", clients, "--workers", workers,
+         "--progress-in", progress_in, "--progress-out", progress_out, "--state-dir", dir / "broker-state"},
+        dir / "broker.log"));
     const fs::path worker_bin = built_binary("daemon/ktrdr-worker");
     if (is_executable(worker_bin)) {
       fs::create_directories(dir.path() / "models");
       fs::create_directories(dir.path() / "data");
-      worker = std::make_unique<ChildProcess>(
-          std::vector<std::string>{worker_bin.string(), "--broker", workers, "--progress", progress_in,
-                                   "--state-dir", dir / "worker-state", "--models-root", dir / "models",
-                                   "--data-dir", dir / "data", "--id", "dash-worker-1"},
-          dir.path() / "worker.log");
+      worker = std::make_unique<Process>(
+          logged_process({worker_bin.string(), "--broker", workers, "--progress", progress_in, "--state-dir",
+                          dir / "worker-state", "--models-root", dir / "models", "--data-dir", dir / "data",
+                          "--id", "dash-worker-1"},
+                         dir / "worker.log"));
       have_worker = true;
     }
   }
@@ -46,8 +45,8 @@ struct MiniFleet {
            " --progress " + shell_quote(progress_out);
   }
   std::string logs() const {
-    return "broker log:\n" + read_text(dir.path() / "broker.log") + "\nworker log:\n" +
-           (have_worker ? read_text(dir.path() / "worker.log") : std::string("(no worker)"));
+    return "broker log:\n" + read_text_or_empty(dir / "broker.log") + "\nworker log:\n" +
+           (have_worker ? read_text_or_empty(dir / "worker.log") : std::string("(no worker)"));
   }
   // The broker answers `status` (and the worker, if any, is registered).
   bool wait_ready() const {
@@ -59,14 +58,12 @@ struct MiniFleet {
   }
 };
 
-bool daemons_built() {
+// "" when the broker and ktrdr-submit are built, else the first one missing.
+std::string missing_daemon() {
   for (const char* rel : {"broker/ktrdr-broker", "client/ktrdr-submit"}) {
-    if (!is_executable(built_binary(rel))) {
-      MESSAGE(rel << " is not built yet: dashboard not tested");
-      return false;
-    }
+    if (!is_executable(built_binary(rel))) return rel;
   }
-  return true;
+  return {};
 }
 
 // A private tmux server (its own socket in the temp dir), killed on scope exit.
@@ -96,7 +93,8 @@ class Tmux {
 }  // namespace
 
 TEST_CASE("top --once prints the fleet and exits - an absent broker is exit code 6") {
-  if (!daemons_built()) return;
+  if (const std::string m = missing_daemon(); !m.empty())
+    KTRDR_SKIP(m << " is not built: dashboard not tested");
   MiniFleet fleet;
   REQUIRE_MESSAGE(fleet.wait_ready(), fleet.logs());
   std::string out;
@@ -110,7 +108,7 @@ TEST_CASE("top --once prints the fleet and exits - an absent broker is exit code
   CHECK(out.find("\x1b[") == std::string::npos);  // no escape codes when not on a terminal
   if (fleet.have_worker) CHECK(out.find("dash-worker-1") != std::string::npos);
 
-  TempDir nowhere;
+  TempDir nowhere{"ktrdr-ops"};
   const auto t0 = std::chrono::steady_clock::now();
   const int rc2 = run_shell("COLUMNS=120 " + shell_quote(built_binary("client/ktrdr-submit").string()) +
                                 " --broker ipc://" + (nowhere / "none") + " --progress ipc://" +
@@ -122,11 +120,10 @@ TEST_CASE("top --once prints the fleet and exits - an absent broker is exit code
 }
 
 TEST_CASE("top in a 120x40 terminal - header and worker rows - q quits and restores the terminal") {
-  if (!daemons_built()) return;
-  if (!have_program("tmux")) {
-    MESSAGE("tmux is not installed (apt-get install tmux): dashboard not tested in a terminal");
-    return;
-  }
+  if (const std::string m = missing_daemon(); !m.empty())
+    KTRDR_SKIP(m << " is not built: dashboard not tested");
+  if (!program_on_path("tmux"))
+    KTRDR_SKIP("tmux is not installed (apt-get install tmux): dashboard not tested in a terminal");
   MiniFleet fleet;
   REQUIRE_MESSAGE(fleet.wait_ready(), fleet.logs());
   Tmux tmux(fleet.dir.path(), "live");
@@ -162,14 +159,17 @@ TEST_CASE("top in a 120x40 terminal - header and worker rows - q quits and resto
   CHECK(exited);
   CHECK(screen.find("WORKERS (") == std::string::npos);  // back on the main screen
   CHECK(eventually(2s, [&] { return fs::exists(exit_file) && fs::file_size(exit_file) > 0; }));
-  const std::string stty = read_text(exit_file);
+  const std::string stty = read_text_or_empty(exit_file);
   INFO("stty -a:\n" << stty);
   CHECK(stty.find(" icanon") != std::string::npos);  // cooked mode again
   CHECK(stty.find(" echo ") != std::string::npos);
 }
 
 TEST_CASE("top quits on Ctrl-C and on SIGTERM with the terminal restored") {
-  if (!daemons_built() || !have_program("tmux")) return;
+  if (const std::string m = missing_daemon(); !m.empty())
+    KTRDR_SKIP(m << " is not built: dashboard not tested");
+  if (!program_on_path("tmux"))
+    KTRDR_SKIP("tmux is not installed (apt-get install tmux): dashboard not tested in a terminal");
   MiniFleet fleet;
   REQUIRE_MESSAGE(fleet.wait_ready(), fleet.logs());
   for (const std::string how : {"C-c", "TERM"}) {
@@ -191,7 +191,7 @@ TEST_CASE("top quits on Ctrl-C and on SIGTERM with the terminal restored") {
     INFO(how << ":\n" << tmux.capture());
     CHECK(exited);
     CHECK(eventually(2s, [&] { return fs::exists(stty_file) && fs::file_size(stty_file) > 0; }));
-    const std::string stty = read_text(stty_file);
+    const std::string stty = read_text_or_empty(stty_file);
     CHECK(stty.find(" icanon") != std::string::npos);
     CHECK(stty.find(" echo ") != std::string::npos);
   }

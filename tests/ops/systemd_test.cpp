@@ -23,7 +23,7 @@ const fs::path kUnitDir = fs::path(KTRDR_SOURCE_DIR) / "systemd";
 // The units name /usr/local/bin/ktrdr-*, which systemd-analyze verify requires to exist. The copies
 // under test point at the built binaries, or at a stub when a daemon is not built yet.
 struct UnitCopies {
-  TempDir dir;
+  TempDir dir{"ktrdr-ops"};
   std::vector<std::string> stubbed;
 
   UnitCopies() {
@@ -47,7 +47,7 @@ struct UnitCopies {
       for (const auto& [name, target] : binaries) {
         text = std::regex_replace(text, std::regex("/usr/local/bin/" + name + "\\b"), target.string());
       }
-      write_text(dir.path() / e.path().filename(), text);
+      write_text(dir / e.path().filename().string(), text);
     }
   }
 };
@@ -85,10 +85,8 @@ std::set<std::string> long_options(const std::string& command_line) {
 }  // namespace
 
 TEST_CASE("systemd units pass systemd-analyze verify") {
-  if (!have_program("systemd-analyze")) {
-    MESSAGE("systemd-analyze is not installed (apt-get install systemd): units not verified");
-    return;
-  }
+  if (!program_on_path("systemd-analyze"))
+    KTRDR_SKIP("systemd-analyze is not installed (apt-get install systemd): units not verified");
   UnitCopies units;
   for (const auto& s : units.stubbed)
     MESSAGE(s << " is not built: its unit is verified against a stub binary");
@@ -103,10 +101,8 @@ TEST_CASE("systemd units pass systemd-analyze verify") {
 }
 
 TEST_CASE("systemd units stay hardened under systemd-analyze security --offline") {
-  if (!have_program("systemd-analyze")) {
-    MESSAGE("systemd-analyze is not installed: exposure not checked");
-    return;
-  }
+  if (!program_on_path("systemd-analyze"))
+    KTRDR_SKIP("systemd-analyze is not installed (apt-get install systemd): exposure not checked");
   UnitCopies units;
   for (const std::string unit : {"ktrdr-broker.service", "ktrdr-worker@1.service"}) {
     std::string out;
@@ -154,10 +150,8 @@ TEST_CASE("systemd units only pass options the daemons document") {
        {std::pair<std::string, std::string>{"ktrdr-broker.service", "broker/ktrdr-broker"},
         {"ktrdr-worker@.service", "daemon/ktrdr-worker"}}) {
     const fs::path bin = built_binary(rel);
-    if (!is_executable(bin)) {
-      MESSAGE(rel << " is not built: its options are not checked against --help");
-      continue;
-    }
+    if (!is_executable(bin))
+      KTRDR_SKIP(rel << " is not built: the units' options are not checked against --help");
     std::string help;
     run_shell(shell_quote(bin.string()) + " --help", &help);
     for (const auto& opt : long_options(value(unit_text(unit), "ExecStart"))) {
@@ -168,11 +162,9 @@ TEST_CASE("systemd units only pass options the daemons document") {
 }
 
 TEST_CASE("sysusers.d file creates the ktrdr user") {
-  if (!have_program("systemd-sysusers")) {
-    MESSAGE("systemd-sysusers is not installed: sysusers file not checked");
-    return;
-  }
-  TempDir root;
+  if (!program_on_path("systemd-sysusers"))
+    KTRDR_SKIP("systemd-sysusers is not installed (apt-get install systemd): sysusers file not checked");
+  TempDir root{"ktrdr-ops"};
   std::string out;
   const int rc = run_shell("systemd-sysusers --dry-run --root=" + shell_quote(root.path().string()) + " " +
                                shell_quote((kUnitDir / "ktrdr.sysusers").string()),
@@ -223,20 +215,17 @@ class NotifySocket {
 
 TEST_CASE("ktrdr-broker tells systemd READY=1 then WATCHDOG=1 then STOPPING=1") {
   const fs::path bin = built_binary("broker/ktrdr-broker");
-  if (!is_executable(bin)) {
-    MESSAGE("broker/ktrdr-broker is not built: sd_notify not checked");
-    return;
-  }
-  TempDir dir;
+  if (!is_executable(bin)) KTRDR_SKIP("broker/ktrdr-broker is not built: sd_notify not checked");
+  TempDir dir{"ktrdr-ops"};
   NotifySocket notify(dir.path() / "notify");
   // 400 ms watchdog: the broker must ping at least every 200 ms
-  ChildProcess broker({bin.string(), "--clients", "ipc://" + (dir / "clients"), "--workers",
-                       "ipc://" + (dir / "workers"), "--progress-in", "ipc://" + (dir / "pin"),
-                       "--progress-out", "ipc://" + (dir / "pout"), "--state-dir", dir / "state"},
-                      dir.path() / "broker.log",
-                      {"NOTIFY_SOCKET=" + (dir / "notify"), "WATCHDOG_USEC=400000"});
+  Process broker =
+      logged_process({bin.string(), "--clients", "ipc://" + (dir / "clients"), "--workers",
+                      "ipc://" + (dir / "workers"), "--progress-in", "ipc://" + (dir / "pin"),
+                      "--progress-out", "ipc://" + (dir / "pout"), "--state-dir", dir / "state"},
+                     dir / "broker.log", {{"NOTIFY_SOCKET", dir / "notify"}, {"WATCHDOG_USEC", "400000"}});
   const bool ready = notify.wait_for("READY=1", 15s);
-  INFO("notify datagrams:\n" << notify.log() << "\nbroker log:\n" << read_text(dir.path() / "broker.log"));
+  INFO("notify datagrams:\n" << notify.log() << "\nbroker log:\n" << read_text_or_empty(dir / "broker.log"));
   CHECK(ready);
   const size_t before = notify.log().size();
   CHECK(notify.wait_for("WATCHDOG=1", 2s));
@@ -254,34 +243,33 @@ TEST_CASE("ktrdr-broker tells systemd READY=1 then WATCHDOG=1 then STOPPING=1") 
   CHECK(pings >= 4);
   broker.signal(SIGTERM);
   CHECK(notify.wait_for("STOPPING=1", 5s));
-  CHECK(broker.wait_exit(10s));
+  CHECK(broker.wait_for(10s).has_value());
 }
 
 TEST_CASE("ktrdr-worker tells systemd READY=1 once connected then STOPPING=1") {
   const fs::path broker_bin = built_binary("broker/ktrdr-broker"),
                  worker_bin = built_binary("daemon/ktrdr-worker");
-  if (!is_executable(broker_bin) || !is_executable(worker_bin)) {
-    MESSAGE("broker/ktrdr-broker or daemon/ktrdr-worker is not built: worker sd_notify not checked");
-    return;
-  }
-  TempDir dir;
-  ChildProcess broker({broker_bin.string(), "--clients", "ipc://" + (dir / "clients"), "--workers",
-                       "ipc://" + (dir / "workers"), "--progress-in", "ipc://" + (dir / "pin"),
-                       "--progress-out", "ipc://" + (dir / "pout"), "--state-dir", dir / "broker-state"},
-                      dir.path() / "broker.log");
+  if (!is_executable(broker_bin) || !is_executable(worker_bin))
+    KTRDR_SKIP("broker/ktrdr-broker or daemon/ktrdr-worker is not built: worker sd_notify not checked");
+  TempDir dir{"ktrdr-ops"};
+  Process broker =
+      logged_process({broker_bin.string(), "--clients", "ipc://" + (dir / "clients"), "--workers",
+                      "ipc://" + (dir / "workers"), "--progress-in", "ipc://" + (dir / "pin"),
+                      "--progress-out", "ipc://" + (dir / "pout"), "--state-dir", dir / "broker-state"},
+                     dir / "broker.log");
   NotifySocket notify(dir.path() / "notify");
   fs::create_directories(dir.path() / "models");
   fs::create_directories(dir.path() / "data");
-  ChildProcess worker({worker_bin.string(), "--broker", "ipc://" + (dir / "workers"), "--progress",
-                       "ipc://" + (dir / "pin"), "--state-dir", dir / "worker-state", "--models-root",
-                       dir / "models", "--data-dir", dir / "data", "--id", "notify-worker"},
-                      dir.path() / "worker.log",
-                      {"NOTIFY_SOCKET=" + (dir / "notify"), "WATCHDOG_USEC=1000000"});
+  Process worker =
+      logged_process({worker_bin.string(), "--broker", "ipc://" + (dir / "workers"), "--progress",
+                      "ipc://" + (dir / "pin"), "--state-dir", dir / "worker-state", "--models-root",
+                      dir / "models", "--data-dir", dir / "data", "--id", "notify-worker"},
+                     dir / "worker.log", {{"NOTIFY_SOCKET", dir / "notify"}, {"WATCHDOG_USEC", "1000000"}});
   const bool ready = notify.wait_for("READY=1", 30s);
-  INFO("notify datagrams:\n" << notify.log() << "\nworker log:\n" << read_text(dir.path() / "worker.log"));
+  INFO("notify datagrams:\n" << notify.log() << "\nworker log:\n" << read_text_or_empty(dir / "worker.log"));
   CHECK(ready);
   CHECK(notify.wait_for("WATCHDOG=1", 3s));
   worker.signal(SIGTERM);
   CHECK(notify.wait_for("STOPPING=1", 10s));
-  CHECK(worker.wait_exit(15s));
+  CHECK(worker.wait_for(15s).has_value());
 }

@@ -10,6 +10,35 @@ using namespace ktrdr::proto;
 
 namespace {
 
+// The wire form of JobSpec and Checkpoint before Mode, CheckpointReason and TradingCosts existed: the
+// protocol must not have changed (version 1 peers, operations stored by an older broker).
+struct WireJobSpecV1 {
+  std::string job_type = "backtest";
+  std::string strategy;
+  std::string model;
+  uint32_t model_version = 0;
+  std::string symbol;
+  std::string timeframe;
+  std::string start_date;
+  std::string end_date;
+  double initial_capital = 100000.0;
+  double commission = 0.001;
+  double slippage = 0.0005;
+  double position_fraction = 0.25;
+  std::string mode = "corrected";
+  MSGPACK_DEFINE_MAP(job_type, strategy, model, model_version, symbol, timeframe, start_date, end_date,
+                     initial_capital, commission, slippage, position_fraction, mode)
+};
+struct WireCheckpointV1 {
+  std::string op_id;
+  uint32_t attempt = 0;
+  uint64_t seq = 0;
+  uint64_t bar_index = 0;
+  std::string reason;
+  std::string blob;
+  MSGPACK_DEFINE_MAP(op_id, attempt, seq, bar_index, reason, blob)
+};
+
 const std::string kOp = "op_backtesting_20240102_030405_0a1b2c3d";
 
 JobSpec sample_job() {
@@ -21,11 +50,11 @@ JobSpec sample_job() {
   j.timeframe = "1h";
   j.start_date = "2024-01-01";
   j.end_date = "2024-06-30";
-  j.initial_capital = 50000;
-  j.commission = 0.002;
-  j.slippage = 0.0001;
-  j.position_fraction = 0.5;
-  j.mode = "ktrdr";
+  j.costs.initial_capital = 50000;
+  j.costs.commission = 0.002;
+  j.costs.slippage = 0.0001;
+  j.costs.position_fraction = 0.5;
+  j.mode = ktrdr::Mode::kKtrdr;
   return j;
 }
 
@@ -67,10 +96,10 @@ void check_job(const JobSpec& a, const JobSpec& b) {
   CHECK(a.timeframe == b.timeframe);
   CHECK(a.start_date == b.start_date);
   CHECK(a.end_date == b.end_date);
-  CHECK(a.initial_capital == b.initial_capital);
-  CHECK(a.commission == b.commission);
-  CHECK(a.slippage == b.slippage);
-  CHECK(a.position_fraction == b.position_fraction);
+  CHECK(a.costs.initial_capital == b.costs.initial_capital);
+  CHECK(a.costs.commission == b.costs.commission);
+  CHECK(a.costs.slippage == b.costs.slippage);
+  CHECK(a.costs.position_fraction == b.costs.position_fraction);
   CHECK(a.mode == b.mode);
 }
 
@@ -215,11 +244,11 @@ TEST_CASE("worker messages round-trip") {
   CHECK(round_trip(Heartbeat{kOp}).op_id == kOp);
   check_progress(round_trip(sample_progress()), sample_progress());
 
-  Checkpoint ck{kOp, 2, 5, 777, "cancel", blob};
+  Checkpoint ck{kOp, 2, 5, 777, CheckpointReason::kCancel, blob};
   Checkpoint cb = round_trip(ck);
   CHECK(cb.seq == 5);
   CHECK(cb.bar_index == 777);
-  CHECK(cb.reason == "cancel");
+  CHECK(cb.reason == CheckpointReason::kCancel);
   CHECK(cb.blob == blob);
 
   JobResult res{kOp, 1, R"({"a":1})", sample_progress()};
@@ -354,15 +383,12 @@ TEST_CASE("oversized bodies are refused") {
 
 TEST_CASE("validation names the bad field") {
   StartRequest s{sample_job(), ""};
-  s.job.initial_capital = -1;
+  s.job.costs.initial_capital = -1;
   Status st = unpack(pack(s), s);
   CHECK(st.code == ErrorCode::kBadRequest);
   CHECK(st.message.find("initial_capital") != std::string::npos);
 
   JobSpec j = sample_job();
-  j.mode = "fast";
-  CHECK(validate(j).message.find("mode") != std::string::npos);
-  j = sample_job();
   j.model = "/etc";
   CHECK(validate(j).code == ErrorCode::kBadRequest);
   j = sample_job();
@@ -382,8 +408,58 @@ TEST_CASE("validation names the bad field") {
 
   CHECK(validate(ResumeRequest{"op_1"}).code == ErrorCode::kBadRequest);
   CHECK(validate(WorkerReady{"bad id with spaces", {}, "", 0, 1000}).code == ErrorCode::kBadRequest);
-  CHECK(validate(Checkpoint{kOp, 1, 1, 1, "whenever", "x"}).code == ErrorCode::kBadRequest);
   ListRequest l;
   l.limit = 100000;
   CHECK_FALSE(validate(l).ok());
+}
+
+TEST_CASE("JobSpec and Checkpoint keep their wire form: flat cost keys, mode and reason as text") {
+  WireJobSpecV1 old;
+  old.strategy = "trend";
+  old.symbol = "EURUSD";
+  old.timeframe = "1h";
+  old.initial_capital = 50000;
+  old.commission = 0.002;
+  old.slippage = 0.0001;
+  old.position_fraction = 0.5;
+  old.mode = "ktrdr";
+  JobSpec now;
+  now.strategy = "trend";
+  now.symbol = "EURUSD";
+  now.timeframe = "1h";
+  now.costs = ktrdr::TradingCosts{50000, 0.002, 0.0001, 0.5};
+  now.mode = ktrdr::Mode::kKtrdr;
+  CHECK(pack(now) == pack(old));  // byte for byte
+  JobSpec back;
+  REQUIRE(unpack(pack(old), back).ok());
+  CHECK(back.costs == now.costs);
+  CHECK(back.mode == ktrdr::Mode::kKtrdr);
+  old.mode = "corrected";
+  REQUIRE(unpack(pack(old), back).ok());
+  CHECK(back.mode == ktrdr::Mode::kCorrected);
+
+  old.mode = "fast";
+  Status st = unpack(pack(old), back);
+  CHECK(st.code == ErrorCode::kBadRequest);
+  CHECK(st.message == R"(mode "fast" is unknown (expected ktrdr or corrected))");
+
+  WireCheckpointV1 ck{kOp, 2, 5, 777, "shutdown", "blob"};
+  CHECK(pack(Checkpoint{kOp, 2, 5, 777, CheckpointReason::kShutdown, "blob"}) == pack(ck));
+  Checkpoint cb;
+  for (const auto& [text, reason] :
+       {std::pair{"periodic", CheckpointReason::kPeriodic}, std::pair{"cancel", CheckpointReason::kCancel},
+        std::pair{"shutdown", CheckpointReason::kShutdown}}) {
+    ck.reason = text;
+    REQUIRE(unpack(pack(ck), cb).ok());
+    CHECK(cb.reason == reason);
+    CHECK(to_string(reason) == text);
+    CHECK(parse_checkpoint_reason(text) == reason);
+  }
+  ck.reason = "whenever";
+  st = unpack(pack(ck), cb);
+  CHECK(st.code == ErrorCode::kBadRequest);
+  CHECK(st.message == R"(reason "whenever" is unknown (expected periodic, cancel or shutdown))");
+  ck.reason = "";
+  CHECK(unpack(pack(ck), cb).code == ErrorCode::kBadRequest);
+  CHECK_FALSE(parse_checkpoint_reason("Periodic").has_value());
 }

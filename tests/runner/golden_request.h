@@ -1,31 +1,24 @@
-// The run request of a golden case (tests/golden/<name>/case.json: symbol, timeframe, dates, costs), mode
-// ktrdr.
+// The run request of a golden case (tests/golden/<name>/case.json: symbol, timeframe, dates, costs, mode).
 #pragma once
 
-#include <fstream>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "ktrdr/runner/backtest_runner.h"
+#include "support/golden_case.h"
 
 namespace ktrdr::test {
 
 inline runner::BacktestRequest golden_request(const std::string& name) {
-  const std::string dir = std::string(KTRDR_TEST_DATA) + "/golden/" + name;
-  std::ifstream in(dir + "/case.json");
-  const nlohmann::json c = nlohmann::json::parse(in);
+  const GoldenCase g = load_golden_case(name);
   runner::BacktestRequest req;
-  req.model_dir = dir + "/model";
-  req.data_dir = dir + "/data";
-  req.symbol = c["symbol"];
-  req.timeframe = c["timeframe"];
-  req.start_date = c["start_date"];
-  req.end_date = c["end_date"];
-  req.initial_capital = c["initial_capital"];
-  req.commission = c["commission"];
-  req.slippage = c["slippage"];
-  req.mode = "ktrdr";
+  req.model_dir = g.model_dir();
+  req.data_dir = g.data_dir();
+  req.symbol = g.symbol;
+  req.timeframe = g.timeframe;
+  req.start_date = g.start_date;
+  req.end_date = g.end_date;
+  req.costs = g.costs;
+  req.mode = g.mode;
   return req;
 }
 

@@ -68,11 +68,15 @@ fuzzy::Membership parse_membership(const std::string& set_id, const std::string&
       fail(where / "type",
            "is missing (full form is {type: triangular|trapezoidal|gaussian, parameters: [...]})");
     }
-    try {
-      type = fuzzy::parse_membership_type(as_string(type_node, where / "type"));
-    } catch (const Error& e) {
-      fail(where / "type", e.what());
+    const std::string type_name = as_string(type_node, where / "type");
+    const std::optional<fuzzy::MembershipType> parsed = fuzzy::parse_membership_type(type_name);
+    if (!parsed) {
+      fail(where / "type",
+           fmt::format("unknown membership function type '{}'; valid types: triangular, "
+                       "trapezoidal, gaussian (aliases triangularmf, trapezoidalmf, gaussianmf)",
+                       type_name));
     }
+    type = *parsed;
     params = as_double_list(child(node, "parameters"), where / "parameters");
   } else {
     fail(where, "expected [a, b, c] or {type, parameters}");
@@ -104,7 +108,8 @@ void parse_indicators(const YAML::Node& node, const Where& where, StrategyConfig
     for (auto p = def.begin(); p != def.end(); ++p) {
       const std::string key = p->first.Scalar();
       if (key == "type") continue;
-      if (key == "data_source") {  // routes the indicator to external context data (appendix B)
+      if (key ==
+          "data_source") {  // routes the indicator to external context data (docs/reference.md appendix B)
         cfg.has_context_data = true;
         continue;
       }
@@ -248,7 +253,7 @@ ModelArchitecture parse_model(const YAML::Node& node, const Where& where,
       fail(where / "type", "unknown model type '" + t + "' (have: mlp, lstm, gru)");
     }
   }
-  if (has(node, "output_format")) {  // injected by training for regression models (§1.5)
+  if (has(node, "output_format")) {  // injected by training for regression models (docs/reference.md §1.5)
     const std::string f = as_string(child(node, "output_format"), where / "output_format");
     if (f == "regression") m.output_format = OutputFormat::kRegression;
   }

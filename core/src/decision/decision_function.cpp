@@ -18,7 +18,7 @@ Signal signal_from_class(size_t idx) {
     case 2:
       return Signal::kSell;
     default:
-      return Signal::kHold;  // 1 = HOLD; unknown indices -> HOLD (reference §6)
+      return Signal::kHold;  // 1 = HOLD; unknown indices -> HOLD (docs/reference.md §6)
   }
 }
 
@@ -26,7 +26,7 @@ Signal signal_from_class(size_t idx) {
 template <size_t N>
 void classify(const float* outputs, size_t n_outputs, Decision& d) {
   const size_t n = N > 0 ? N : n_outputs;
-  // float32 throughout, exactly as numpy on the float32 logits (reference §6).
+  // float32 throughout, exactly as numpy on the float32 logits (docs/reference.md §6).
   float sum = 0.0f;
   for (size_t i = 0; i < n; ++i) sum += outputs[i];
   // no allocation per bar for the usual widths

@@ -21,10 +21,7 @@ struct Fingerprint {
   int64_t last_ts_ns = 0;
   uint64_t n_outputs = 0;
   uint64_t data_hash = 0;  // ts, open, close, outputs, has_features
-  double initial_capital = 0.0;
-  double commission = 0.0;
-  double slippage = 0.0;
-  double position_fraction = 0.0;
+  TradingCosts costs;
   uint64_t warmup_bars = 0;
   uint8_t mode = 0;
   std::string symbol;

@@ -3,17 +3,11 @@
 #include <cmath>
 
 #include "ktrdr/common/error.h"
-#include "ktrdr/position/position_manager.h"
 
 namespace ktrdr::engine {
 
 void EngineOptions::validate() const {
-  position::PositionConfig pc;
-  pc.initial_capital = initial_capital;
-  pc.commission = commission;
-  pc.slippage = slippage;
-  pc.position_fraction = position_fraction;
-  pc.validate();
+  costs.validate();
   KTRDR_REQUIRE(start_ns.has_value() == end_ns.has_value(),
                 "engine options: give both start and end dates for annualisation, or neither (got only {})",
                 start_ns ? "start" : "end");

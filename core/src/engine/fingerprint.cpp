@@ -44,10 +44,7 @@ Fingerprint make_fingerprint(const EngineInputs& in, const EngineOptions& o) {
   h = hash_column(in.outputs.data(), in.outputs.size(), h);
   h = hash_column(in.has_features.data(), in.has_features.size(), h);
   f.data_hash = h;
-  f.initial_capital = o.initial_capital;
-  f.commission = o.commission;
-  f.slippage = o.slippage;
-  f.position_fraction = o.position_fraction;
+  f.costs = o.costs;
   f.warmup_bars = o.warmup_bars;
   f.mode = static_cast<uint8_t>(o.mode);
   f.symbol = o.symbol;
@@ -74,18 +71,17 @@ void require_same_run(const Fingerprint& s, const Fingerprint& c) {
       "checkpoint belongs to another run: the bar prices or model outputs differ from the checkpointed run "
       "(same bar count and dates); {}",
       kFix);
-  KTRDR_REQUIRE(s.initial_capital == c.initial_capital && s.commission == c.commission &&
-                    s.slippage == c.slippage && s.position_fraction == c.position_fraction,
+  KTRDR_REQUIRE(s.costs == c.costs,
                 "checkpoint belongs to another run: capital/commission/slippage/fraction {}/{}/{}/{} vs now "
                 "{}/{}/{}/{}; {}",
-                s.initial_capital, s.commission, s.slippage, s.position_fraction, c.initial_capital,
-                c.commission, c.slippage, c.position_fraction, kFix);
+                s.costs.initial_capital, s.costs.commission, s.costs.slippage, s.costs.position_fraction,
+                c.costs.initial_capital, c.costs.commission, c.costs.slippage, c.costs.position_fraction,
+                kFix);
   KTRDR_REQUIRE(s.warmup_bars == c.warmup_bars,
                 "checkpoint belongs to another run: warm-up {} bars, now {}; {}", s.warmup_bars,
                 c.warmup_bars, kFix);
   KTRDR_REQUIRE(s.mode == c.mode, "checkpoint belongs to another run: accounting mode {} vs now {}; {}",
-                position::to_string(static_cast<position::AccountingMode>(s.mode)),
-                position::to_string(static_cast<position::AccountingMode>(c.mode)), kFix);
+                to_string(static_cast<Mode>(s.mode)), to_string(static_cast<Mode>(c.mode)), kFix);
   KTRDR_REQUIRE(s.symbol == c.symbol, "checkpoint belongs to another run: symbol '{}' vs now '{}'; {}",
                 s.symbol, c.symbol, kFix);
   KTRDR_REQUIRE(s.start_ns == c.start_ns && s.end_ns == c.end_ns,

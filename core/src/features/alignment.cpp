@@ -9,11 +9,11 @@ namespace ktrdr::features {
 
 std::vector<int64_t> alignment_index(const std::vector<int64_t>& base_ts, int64_t base_duration_ns,
                                      const std::vector<int64_t>& other_ts, int64_t other_duration_ns,
-                                     AlignmentMode mode) {
+                                     Mode mode) {
   std::vector<int64_t> index(base_ts.size(), -1);
   // kKtrdr compares open stamps; kCorrected compares close stamps.
-  const int64_t base_shift = mode == AlignmentMode::kCorrected ? base_duration_ns : 0;
-  const int64_t other_shift = mode == AlignmentMode::kCorrected ? other_duration_ns : 0;
+  const int64_t base_shift = mode == Mode::kCorrected ? base_duration_ns : 0;
+  const int64_t other_shift = mode == Mode::kCorrected ? other_duration_ns : 0;
   size_t j = 0;  // number of other bars visible so far
   for (size_t i = 0; i < base_ts.size(); ++i) {
     const int64_t limit = base_ts[i] + base_shift;
@@ -47,14 +47,14 @@ void fill_backward_forward_zero(std::vector<double>& values) {
 }
 
 std::vector<double> align_column(const std::vector<double>& values, const std::vector<int64_t>& index,
-                                 AlignmentMode mode) {
+                                 Mode mode) {
   std::vector<double> out = indicators::new_column(index.size());
   bool any_nan = false;
   for (size_t i = 0; i < index.size(); ++i) {
     out[i] = index[i] < 0 ? NAN : values[static_cast<size_t>(index[i])];
     any_nan = any_nan || std::isnan(out[i]);
   }
-  if (mode == AlignmentMode::kKtrdr && any_nan) fill_backward_forward_zero(out);
+  if (mode == Mode::kKtrdr && any_nan) fill_backward_forward_zero(out);
   return out;
 }
 

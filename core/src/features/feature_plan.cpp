@@ -120,10 +120,10 @@ indicators::IndicatorResult ColumnSource::compute(const std::string& tf, const s
   KTRDR_REQUIRE(spec != nullptr, "strategy {}: '{}' is not an indicator", strategy_.name, id);
   indicators::IndicatorResult r;
   try {
-    // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (DECISIONS.md).
+    // The reference's broken supertrend (all-NaN trend) only in ktrdr mode (docs/decisions.md).
     indicators::ComputeOptions compute;
     compute.strict = options_.strict;
-    compute.ktrdr_compat = options_.mode == AlignmentMode::kKtrdr;
+    compute.ktrdr_compat = options_.mode == Mode::kKtrdr;
     r = indicators::compute_indicator(*spec, data_.at(tf), compute, &found);
   } catch (const Error& e) {
     const std::string text = e.what();  // compute_indicator's errors name the indicator id

@@ -6,16 +6,6 @@
 
 namespace ktrdr::features {
 
-AlignmentMode parse_alignment_mode(const std::string& text) {
-  if (text == "ktrdr") return AlignmentMode::kKtrdr;
-  if (text == "corrected") return AlignmentMode::kCorrected;
-  KTRDR_FAIL("unknown mode '{}': use ktrdr (reference alignment) or corrected (closed bars only)", text);
-}
-
-const char* alignment_mode_name(AlignmentMode mode) {
-  return mode == AlignmentMode::kKtrdr ? "ktrdr" : "corrected";
-}
-
 std::vector<std::string> resolve_features(const config::StrategyConfig& strategy) {
   KTRDR_REQUIRE(!strategy.timeframes.empty(),
                 "strategy {}: training_data.timeframes has no timeframe; cannot resolve features",

@@ -1,4 +1,4 @@
-// Membership functions, reference §4 scalar path.
+// Membership functions, docs/reference.md §4 scalar path.
 #include "ktrdr/fuzzy/membership.h"
 
 #include <algorithm>
@@ -30,18 +30,15 @@ std::string list(const std::vector<double>& p) {
 
 }  // namespace
 
-MembershipType parse_membership_type(const std::string& name) {
-  const std::string n = lower(name);
+std::optional<MembershipType> parse_membership_type(std::string_view name) {
+  const std::string n = lower(std::string(name));
   if (n == "triangular" || n == "triangularmf") return MembershipType::kTriangular;
   if (n == "trapezoidal" || n == "trapezoidalmf") return MembershipType::kTrapezoidal;
   if (n == "gaussian" || n == "gaussianmf") return MembershipType::kGaussian;
-  KTRDR_FAIL(
-      "unknown membership function type '{}'; valid types: triangular, trapezoidal, gaussian "
-      "(aliases triangularmf, trapezoidalmf, gaussianmf)",
-      name);
+  return std::nullopt;
 }
 
-const char* membership_type_name(MembershipType type) {
+std::string_view to_string(MembershipType type) {
   switch (type) {
     case MembershipType::kTriangular:
       return "triangular";
@@ -59,8 +56,7 @@ MembershipFunction::MembershipFunction(MembershipType type, std::vector<double> 
   const auto& p = params_;
   const std::string at = where(context);
   for (double v : p) {
-    KTRDR_REQUIRE(!std::isnan(v), "{}{} parameters must be numbers (got {})", at, membership_type_name(type),
-                  list(p));
+    KTRDR_REQUIRE(!std::isnan(v), "{}{} parameters must be numbers (got {})", at, to_string(type), list(p));
   }
   switch (type) {
     case MembershipType::kTriangular:

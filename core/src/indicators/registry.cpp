@@ -1,4 +1,5 @@
-// Indicator registry: names and aliases (reference §1.3), parameter schemas (§3), validation and dispatch.
+// Indicator registry: names and aliases (docs/reference.md §1.3), parameter schemas (§3), validation and
+// dispatch.
 #include <algorithm>
 #include <cctype>
 #include <cmath>

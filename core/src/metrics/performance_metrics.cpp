@@ -95,7 +95,7 @@ PerformanceMetrics calculate_metrics(const MetricsInput& in) {
   }
 
   m.max_drawdown_pct = tr.max_drawdown_pct;
-  const double dd_peak = in.mode == position::AccountingMode::kKtrdr ? tr.peak : tr.peak_at_max_drawdown;
+  const double dd_peak = in.mode == Mode::kKtrdr ? tr.peak : tr.peak_at_max_drawdown;
   m.max_drawdown = tr.max_drawdown_pct * dd_peak;
 
   if (in.trades != nullptr && !in.trades->empty()) {

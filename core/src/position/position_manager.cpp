@@ -20,19 +20,12 @@ int64_t whole_units(double x) {
 }  // namespace
 
 void PositionConfig::validate() const {
-  KTRDR_REQUIRE(std::isfinite(initial_capital) && initial_capital > 0.0,
-                "initial_capital must be a positive number (got {})", initial_capital);
-  KTRDR_REQUIRE(std::isfinite(commission) && commission >= 0.0 && commission < 1.0,
-                "commission must be a fraction in [0, 1) (got {}); 0.001 means 0.1 %", commission);
-  KTRDR_REQUIRE(std::isfinite(slippage) && slippage >= 0.0 && slippage < 1.0,
-                "slippage must be a fraction in [0, 1) (got {}); 0.0005 means 0.05 %", slippage);
-  KTRDR_REQUIRE(std::isfinite(position_fraction) && position_fraction > 0.0 && position_fraction <= 1.0,
-                "position_fraction must be in (0, 1] (got {}); the reference uses 0.25", position_fraction);
+  costs.validate();
 }
 
 PositionManager::PositionManager(PositionConfig config) : config_(std::move(config)) {
   config_.validate();
-  state_.cash = config_.initial_capital;
+  state_.cash = config_.costs.initial_capital;
 }
 
 PositionSide PositionManager::side() const {
@@ -46,8 +39,8 @@ double PositionManager::available_capital() const {
 
 int64_t PositionManager::calculate_quantity(double raw_price) const {
   if (!(raw_price > 0.0)) return 0;
-  const double value = config_.position_fraction * available_capital();
-  return whole_units(value / (1.0 + config_.commission) / raw_price);
+  const double value = config_.costs.position_fraction * available_capital();
+  return whole_units(value / (1.0 + config_.costs.commission) / raw_price);
 }
 
 bool PositionManager::can_execute(Signal signal, double raw_price) const {
@@ -57,7 +50,7 @@ bool PositionManager::can_execute(Signal signal, double raw_price) const {
   if (signal == Signal::kSell && s == PositionSide::kShort) return false;
   if (s != PositionSide::kFlat) return true;  // an exit
   const auto q = static_cast<double>(calculate_quantity(raw_price));
-  return available_capital() >= raw_price * q * (1.0 + config_.commission);
+  return available_capital() >= raw_price * q * (1.0 + config_.costs.commission);
 }
 
 std::optional<Fill> PositionManager::execute(Signal signal, double raw_price, int64_t ts_ns,
@@ -96,8 +89,8 @@ std::optional<Fill> PositionManager::force_close(double close_price, int64_t ts_
 std::optional<Fill> PositionManager::open(PositionSide side, double raw_price, int64_t ts_ns,
                                           std::optional<double> confidence) {
   if (state_.position) return std::nullopt;
-  const double c = config_.commission;
-  const double s = config_.slippage;
+  const double c = config_.costs.commission;
+  const double s = config_.costs.slippage;
   int64_t q = calculate_quantity(raw_price);
   if (q <= 0) return std::nullopt;
   const double fill = side == PositionSide::kLong ? raw_price * (1.0 + s) : raw_price * (1.0 - s);
@@ -133,9 +126,9 @@ std::optional<Fill> PositionManager::close(PositionSide side, double raw_price, 
                                            std::optional<double> confidence, bool forced) {
   if (!state_.position || state_.position->side != side) return std::nullopt;
   const OpenPosition& p = *state_.position;
-  const bool ktrdr = config_.mode == AccountingMode::kKtrdr;
-  const double c = config_.commission;
-  const double s = config_.slippage;
+  const bool ktrdr = config_.mode == Mode::kKtrdr;
+  const double c = config_.costs.commission;
+  const double s = config_.costs.slippage;
   const auto q = static_cast<double>(p.quantity);
   const double entry_value = p.entry_price * q;
   double fill = 0.0;
@@ -208,8 +201,8 @@ double PositionManager::portfolio_value(double close_price) const {
   const auto q = static_cast<double>(p.quantity);
   if (p.side == PositionSide::kLong) return state_.cash + close_price * q;
   const double entry_value = p.entry_price * q;
-  if (config_.mode == AccountingMode::kKtrdr) {
-    const double entry_fee = entry_value * config_.commission;  // recomputed, as the reference
+  if (config_.mode == Mode::kKtrdr) {
+    const double entry_fee = entry_value * config_.costs.commission;  // recomputed, as the reference
     return state_.cash + entry_value + entry_fee + (p.entry_price - close_price) * q;
   }
   return state_.cash + entry_value + (p.entry_price - close_price) * q;

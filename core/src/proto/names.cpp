@@ -113,14 +113,30 @@ std::string_view to_string(WorkerState s) {
   return "unknown";
 }
 
-bool parse_op_state(std::string_view name, OpState& out) {
-  for (uint8_t v = 0; v <= static_cast<uint8_t>(OpState::kResuming); ++v) {
-    if (to_string(static_cast<OpState>(v)) == name) {
-      out = static_cast<OpState>(v);
-      return true;
-    }
+std::string_view to_string(CheckpointReason r) {
+  switch (r) {
+    case CheckpointReason::kPeriodic:
+      return "periodic";
+    case CheckpointReason::kCancel:
+      return "cancel";
+    case CheckpointReason::kShutdown:
+      return "shutdown";
   }
-  return false;
+  return "unknown";
+}
+
+std::optional<OpState> parse_op_state(std::string_view name) {
+  for (uint8_t v = 0; v <= static_cast<uint8_t>(OpState::kResuming); ++v) {
+    if (to_string(static_cast<OpState>(v)) == name) return static_cast<OpState>(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<CheckpointReason> parse_checkpoint_reason(std::string_view name) {
+  for (uint8_t v = 0; v <= static_cast<uint8_t>(CheckpointReason::kShutdown); ++v) {
+    if (to_string(static_cast<CheckpointReason>(v)) == name) return static_cast<CheckpointReason>(v);
+  }
+  return std::nullopt;
 }
 
 bool is_terminal(OpState s) {

@@ -81,23 +81,7 @@ Status validate(const JobSpec& m) {
   KTRDR_TRY(check_name("timeframe", m.timeframe, true));
   KTRDR_TRY(check_text("start_date", m.start_date, 64));
   KTRDR_TRY(check_text("end_date", m.end_date, 64));
-  if (!(std::isfinite(m.initial_capital) && m.initial_capital > 0)) {
-    return Status::error(ErrorCode::kBadRequest, "initial_capital must be > 0 (got {})", m.initial_capital);
-  }
-  if (!(std::isfinite(m.commission) && m.commission >= 0 && m.commission < 1)) {
-    return Status::error(ErrorCode::kBadRequest, "commission must be in [0, 1) (got {})", m.commission);
-  }
-  if (!(std::isfinite(m.slippage) && m.slippage >= 0 && m.slippage < 1)) {
-    return Status::error(ErrorCode::kBadRequest, "slippage must be in [0, 1) (got {})", m.slippage);
-  }
-  if (!(std::isfinite(m.position_fraction) && m.position_fraction > 0 && m.position_fraction <= 1)) {
-    return Status::error(ErrorCode::kBadRequest, "position_fraction must be in (0, 1] (got {})",
-                         m.position_fraction);
-  }
-  if (m.mode != "ktrdr" && m.mode != "corrected") {
-    return Status::error(ErrorCode::kBadRequest, "mode \"{}\" is unknown (expected ktrdr or corrected)",
-                         m.mode.substr(0, 64));
-  }
+  if (std::string p = m.costs.problem(); !p.empty()) return Status{ErrorCode::kBadRequest, std::move(p)};
   return {};
 }
 
@@ -166,10 +150,6 @@ Status validate(const Progress& m) {
 }
 Status validate(const Checkpoint& m) {
   KTRDR_TRY(check_op_id("op_id", m.op_id));
-  if (m.reason != "periodic" && m.reason != "cancel" && m.reason != "shutdown") {
-    return Status::error(ErrorCode::kBadRequest, "reason \"{}\" is unknown (periodic, cancel, shutdown)",
-                         m.reason.substr(0, 64));
-  }
   if (m.blob.empty()) return bad("blob", "empty checkpoint");
   return {};
 }

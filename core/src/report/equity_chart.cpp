@@ -127,29 +127,15 @@ std::string subtitle(const detail::ResultView& r) {
   return out;
 }
 
-}  // namespace
-
-void ChartOptions::validate() const {
-  KTRDR_REQUIRE(width_px >= 320, "chart width must be >= 320 px (got {})", width_px);
-  KTRDR_REQUIRE(height_px >= 240, "chart height must be >= 240 px (got {})", height_px);
-  KTRDR_REQUIRE(max_points == 0 || max_points >= 8, "chart max_points must be 0 (all) or >= 8 (got {})",
-                max_points);
+std::string chart_title(const detail::ResultView& r, const ChartOptions& options) {
+  if (!options.title.empty()) return options.title;
+  std::string title = r.strategy_name.empty() ? "backtest" : r.strategy_name;
+  if (!r.symbol.empty() || !r.timeframe.empty()) title += " - " + r.symbol + " " + r.timeframe;
+  return title;
 }
 
-std::string render_equity_svg(const std::string& result_json, const ChartOptions& options) {
-  options.validate();
-  const detail::ResultView r = detail::read_result(result_json);
-  const auto& eq = r.equity;
-  const double w = options.width_px, h = options.height_px;
-
-  std::string title = options.title;
-  if (title.empty()) {
-    title = r.strategy_name.empty() ? "backtest" : r.strategy_name;
-    if (!r.symbol.empty() || !r.timeframe.empty()) title += " - " + r.symbol + " " + r.timeframe;
-  }
-
-  std::string svg;
-  svg.reserve(4096 + eq.size() * 32 + r.trades.size() * 400);
+void append_header(std::string& svg, const ChartOptions& options, const std::string& title,
+                   const detail::ResultView& r) {
   svg += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   svg += fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
@@ -162,50 +148,43 @@ std::string render_equity_svg(const std::string& result_json, const ChartOptions
                      kMarginLeft, xml_escape(title));
   svg += fmt::format("<text id=\"subtitle\" x=\"{}\" y=\"44\" font-size=\"12\">{}</text>\n", kMarginLeft,
                      xml_escape(subtitle(r)));
+}
 
-  if (eq.empty()) {
-    svg += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"14\">no equity points in this "
-        "result</text>\n</svg>\n",
-        w / 2, h / 2);
-    return svg;
-  }
+// The value range shown: every equity point, widened to whole ticks (a flat curve gets a visible band).
+struct ValueScale {
+  double lo, hi, step;
+};
 
-  // running peak (for the drawdown shading) over every point, then the points to draw
-  std::vector<double> peak(eq.size());
-  double running = eq.front().portfolio_value;
-  for (size_t i = 0; i < eq.size(); ++i) {
-    running = std::max(running, eq[i].portfolio_value);
-    peak[i] = running;
-  }
-  const std::vector<size_t> keep = kept_indices(eq, options.max_points);
-
+ValueScale value_scale(const std::vector<detail::EquityPoint>& eq) {
   double lo = eq.front().portfolio_value, hi = lo;
   for (const auto& p : eq) {
     lo = std::min(lo, p.portfolio_value);
     hi = std::max(hi, p.portfolio_value);
   }
-  if (hi - lo < 1e-9 * std::max(1.0, std::fabs(hi))) {  // a flat curve still gets a visible band
+  if (hi - lo < 1e-9 * std::max(1.0, std::fabs(hi))) {
     const double pad = std::max(1.0, std::fabs(hi) * 0.01);
     lo -= pad;
     hi += pad;
   }
   const double step = nice_step(hi - lo, 6);
-  const double y_lo = std::floor(lo / step) * step, y_hi = std::ceil(hi / step) * step;
-  const Canvas c(w, h, eq.size(), y_lo, y_hi);
+  return {std::floor(lo / step) * step, std::ceil(hi / step) * step, step};
+}
 
-  // grid and value axis
+// Grid lines and value labels.
+void append_value_axis(std::string& svg, const Canvas& c, const ValueScale& s) {
   svg += "<g id=\"axis-y\" font-size=\"11\" text-anchor=\"end\">\n";
-  for (double v = y_lo; v <= y_hi + step * 0.5; v += step) {
+  for (double v = s.lo; v <= s.hi + s.step * 0.5; v += s.step) {
     const double y = c.y(v);
     svg += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n",
                        c.left(), y, c.right(), y, kGridColour);
-    svg +=
-        fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", c.left() - 6, y + 4, value_label(v, step));
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", c.left() - 6, y + 4,
+                       value_label(v, s.step));
   }
   svg += "</g>\n";
+}
 
-  // date axis: about one label per 120 px, at bar indices
+// Date axis: about one label per 120 px, at bar indices; the end labels stay inside the image.
+void append_date_axis(std::string& svg, const Canvas& c, const std::vector<detail::EquityPoint>& eq) {
   const bool with_time =
       eq.front().ts_ns && eq.back().ts_ns && *eq.back().ts_ns - *eq.front().ts_ns < 3 * kNanosPerDay;
   const size_t n_labels = std::clamp<size_t>(static_cast<size_t>((c.right() - c.left()) / 120), 2, 12);
@@ -220,38 +199,46 @@ std::string render_equity_svg(const std::string& result_json, const ChartOptions
     const double x = c.x(i);
     svg += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999999\"/>\n",
                        x, c.bottom(), x, c.bottom() + 4);
-    // the end labels stay inside the image
     const char* anchor = k == 0 ? "start" : k + 1 == n_labels ? "end" : "middle";
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>\n", x, c.bottom() + 18,
                        anchor, xml_escape(date_label(eq[i], with_time)));
   }
   svg += "</g>\n";
+}
 
-  // drawdown: along the running peak, then back along the equity. Where the equity breaks above the old
-  // peak between two drawn points, the peak edge turns at the crossing so no sliver is shaded.
-  if (options.show_drawdown) {
-    svg += fmt::format("<polygon id=\"drawdown\" fill=\"{}\" fill-opacity=\"0.22\" stroke=\"none\" points=\"",
-                       kDrawdownColour);
-    for (size_t k = 0; k < keep.size(); ++k) {
-      const size_t i = keep[k];
-      if (k > 0) {
-        const size_t j = keep[k - 1];
-        const double old_peak = peak[j], from = eq[j].portfolio_value, to = eq[i].portfolio_value;
-        if (to > old_peak && old_peak > from) {
-          const double f = (old_peak - from) / (to - from);
-          svg += fmt::format("{:.1f},{:.1f} ", c.x(j) + f * (c.x(i) - c.x(j)), c.y(old_peak));
-        }
-      }
-      svg += fmt::format("{:.1f},{:.1f} ", c.x(i), c.y(peak[i]));
-    }
-    for (auto it = keep.rbegin(); it != keep.rend(); ++it) {
-      svg += fmt::format("{:.1f},{:.1f} ", c.x(*it), c.y(eq[*it].portfolio_value));
-    }
-    svg.back() = '"';
-    svg += "><title>drawdown from the running peak</title></polygon>\n";
+// Drawdown: along the running peak, then back along the equity. Where the equity breaks above the old peak
+// between two drawn points, the peak edge turns at the crossing so no sliver is shaded.
+void append_drawdown(std::string& svg, const Canvas& c, const std::vector<detail::EquityPoint>& eq,
+                     const std::vector<size_t>& keep) {
+  std::vector<double> peak(eq.size());  // running peak over every point, not only the drawn ones
+  double running = eq.front().portfolio_value;
+  for (size_t i = 0; i < eq.size(); ++i) {
+    running = std::max(running, eq[i].portfolio_value);
+    peak[i] = running;
   }
+  svg += fmt::format("<polygon id=\"drawdown\" fill=\"{}\" fill-opacity=\"0.22\" stroke=\"none\" points=\"",
+                     kDrawdownColour);
+  for (size_t k = 0; k < keep.size(); ++k) {
+    const size_t i = keep[k];
+    if (k > 0) {
+      const size_t j = keep[k - 1];
+      const double old_peak = peak[j], from = eq[j].portfolio_value, to = eq[i].portfolio_value;
+      if (to > old_peak && old_peak > from) {
+        const double f = (old_peak - from) / (to - from);
+        svg += fmt::format("{:.1f},{:.1f} ", c.x(j) + f * (c.x(i) - c.x(j)), c.y(old_peak));
+      }
+    }
+    svg += fmt::format("{:.1f},{:.1f} ", c.x(i), c.y(peak[i]));
+  }
+  for (auto it = keep.rbegin(); it != keep.rend(); ++it) {
+    svg += fmt::format("{:.1f},{:.1f} ", c.x(*it), c.y(eq[*it].portfolio_value));
+  }
+  svg.back() = '"';
+  svg += "><title>drawdown from the running peak</title></polygon>\n";
+}
 
-  // the equity line
+void append_equity_line(std::string& svg, const Canvas& c, const std::vector<detail::EquityPoint>& eq,
+                        const std::vector<size_t>& keep) {
   svg += fmt::format(
       "<path id=\"equity\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\" "
       "stroke-linejoin=\"round\" d=\"",
@@ -262,39 +249,42 @@ std::string render_equity_svg(const std::string& result_json, const ChartOptions
     first = false;
   }
   svg += "\"/>\n";
+}
 
-  // trades: entry = filled triangle (up for long, down for short), exit = hollow triangle the other way
-  if (options.show_trades) {
-    svg += "<g id=\"trades\">\n";
-    const double s = std::clamp(w / 200.0, 3.5, 6.0);
-    for (const auto& t : r.trades) {
-      const auto ie = index_at(eq, t.entry_ts_ns), ix = index_at(eq, t.exit_ts_ns);
-      if (!ie && !ix) continue;
-      const char* colour = t.is_long ? kLongColour : kShortColour;
-      const char* side = t.is_long ? "long" : "short";
-      svg += fmt::format("<g class=\"trade {}\">\n", side);
-      svg += fmt::format("<title>#{} {} entry {} @ {}, exit {} @ {}, qty {}, net P&amp;L {}</title>\n",
-                         xml_escape(t.trade_id), t.is_long ? "LONG" : "SHORT", xml_escape(t.entry_time),
-                         detail::grouped(t.entry_price, 5), xml_escape(t.exit_time),
-                         detail::grouped(t.exit_price, 5), detail::grouped(t.quantity, 4),
-                         detail::grouped(t.net_pnl, 2, true));
-      if (ie) {
-        const double y = c.y(eq[*ie].portfolio_value) + (t.is_long ? s * 1.6 : -s * 1.6);
-        svg += fmt::format("<path class=\"entry\" d=\"{}\" fill=\"{}\" stroke=\"{}\"/>\n",
-                           triangle(c.x(*ie), y, s, t.is_long), colour, colour);
-      }
-      if (ix) {
-        const double y = c.y(eq[*ix].portfolio_value) + (t.is_long ? -s * 1.6 : s * 1.6);
-        svg += fmt::format(
-            "<path class=\"exit\" d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.4\"/>\n",
-            triangle(c.x(*ix), y, s, !t.is_long), colour);
-      }
-      svg += "</g>\n";
+// Entry = filled triangle (up for long, down for short), exit = hollow triangle the other way; `s` is the
+// triangles' half-width.
+void append_trades(std::string& svg, const Canvas& c, const detail::ResultView& r, double s) {
+  const auto& eq = r.equity;
+  svg += "<g id=\"trades\">\n";
+  for (const auto& t : r.trades) {
+    const auto ie = index_at(eq, t.entry_ts_ns), ix = index_at(eq, t.exit_ts_ns);
+    if (!ie && !ix) continue;
+    const char* colour = t.is_long ? kLongColour : kShortColour;
+    const char* side = t.is_long ? "long" : "short";
+    svg += fmt::format("<g class=\"trade {}\">\n", side);
+    svg += fmt::format("<title>#{} {} entry {} @ {}, exit {} @ {}, qty {}, net P&amp;L {}</title>\n",
+                       xml_escape(t.trade_id), t.is_long ? "LONG" : "SHORT", xml_escape(t.entry_time),
+                       detail::grouped(t.entry_price, 5), xml_escape(t.exit_time),
+                       detail::grouped(t.exit_price, 5), detail::grouped(t.quantity, 4),
+                       detail::grouped(t.net_pnl, 2, true));
+    if (ie) {
+      const double y = c.y(eq[*ie].portfolio_value) + (t.is_long ? s * 1.6 : -s * 1.6);
+      svg += fmt::format("<path class=\"entry\" d=\"{}\" fill=\"{}\" stroke=\"{}\"/>\n",
+                         triangle(c.x(*ie), y, s, t.is_long), colour, colour);
+    }
+    if (ix) {
+      const double y = c.y(eq[*ix].portfolio_value) + (t.is_long ? -s * 1.6 : s * 1.6);
+      svg +=
+          fmt::format("<path class=\"exit\" d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.4\"/>\n",
+                      triangle(c.x(*ix), y, s, !t.is_long), colour);
     }
     svg += "</g>\n";
   }
+  svg += "</g>\n";
+}
 
-  // legend, between the subtitle and the plot
+// Legend, between the subtitle and the plot.
+void append_legend(std::string& svg) {
   const double lx = kMarginLeft, ly = 66;
   svg += "<g id=\"legend\" font-size=\"11\">\n";
   svg += fmt::format(
@@ -311,7 +301,44 @@ std::string render_equity_svg(const std::string& result_json, const ChartOptions
                      triangle(lx + 206, ly - 4, 4.5, false), kShortColour, lx + 214, ly);
   svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#777777\">filled entry, hollow exit</text>\n",
                      lx + 252, ly);
-  svg += "</g>\n</svg>\n";
+  svg += "</g>\n";
+}
+
+}  // namespace
+
+void ChartOptions::validate() const {
+  KTRDR_REQUIRE(width_px >= 320, "chart width must be >= 320 px (got {})", width_px);
+  KTRDR_REQUIRE(height_px >= 240, "chart height must be >= 240 px (got {})", height_px);
+  KTRDR_REQUIRE(max_points == 0 || max_points >= 8, "chart max_points must be 0 (all) or >= 8 (got {})",
+                max_points);
+}
+
+std::string render_equity_svg(const std::string& result_json, const ChartOptions& options) {
+  options.validate();
+  const detail::ResultView r = detail::read_result(result_json);
+  const auto& eq = r.equity;
+  const double w = options.width_px, h = options.height_px;
+
+  std::string svg;
+  svg.reserve(4096 + eq.size() * 32 + r.trades.size() * 400);
+  append_header(svg, options, chart_title(r, options), r);
+  if (eq.empty()) {
+    svg += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"14\">no equity points in this "
+        "result</text>\n</svg>\n",
+        w / 2, h / 2);
+    return svg;
+  }
+  const std::vector<size_t> keep = kept_indices(eq, options.max_points);
+  const ValueScale scale = value_scale(eq);
+  const Canvas c(w, h, eq.size(), scale.lo, scale.hi);
+  append_value_axis(svg, c, scale);
+  append_date_axis(svg, c, eq);
+  if (options.show_drawdown) append_drawdown(svg, c, eq, keep);
+  append_equity_line(svg, c, eq, keep);
+  if (options.show_trades) append_trades(svg, c, r, std::clamp(w / 200.0, 3.5, 6.0));
+  append_legend(svg);
+  svg += "</svg>\n";
   return svg;
 }
 

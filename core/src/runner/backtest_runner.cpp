@@ -12,7 +12,6 @@
 #include "ktrdr/engine/result_json.h"
 #include "ktrdr/features/feature_matrix.h"
 #include "ktrdr/model/model.h"
-#include "ktrdr/position/accounting_mode.h"
 #include "ktrdr/runner/run_data.h"
 
 namespace ktrdr::runner {
@@ -24,28 +23,17 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-position::AccountingMode parse_accounting_mode(const std::string& mode) {
-  const auto parsed = position::parse_accounting_mode(mode);
-  KTRDR_REQUIRE(parsed.has_value(), "mode '{}' is unknown: use ktrdr or corrected", mode);
-  return *parsed;
-}
-
 }  // namespace
 
 void BacktestRequest::validate() const {
   KTRDR_REQUIRE(!model_dir.empty(), "model directory is required");
   KTRDR_REQUIRE(!data_dir.empty(), "data directory is required");
-  KTRDR_REQUIRE(initial_capital > 0, "initial capital must be > 0 (got {})", initial_capital);
-  KTRDR_REQUIRE(commission >= 0 && commission < 1, "commission must be in [0, 1) (got {})", commission);
-  KTRDR_REQUIRE(slippage >= 0 && slippage < 1, "slippage must be in [0, 1) (got {})", slippage);
-  KTRDR_REQUIRE(position_fraction > 0 && position_fraction <= 1, "position fraction must be in (0, 1] (got {})",
-                position_fraction);
-  (void)parse_accounting_mode(mode);
-  (void)features::parse_alignment_mode(mode);
+  costs.validate();
   KTRDR_REQUIRE(threads >= 1 && threads <= 1024, "threads must be in [1, 1024] (got {})", threads);
 }
 
-RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, const std::string* resume_checkpoint) {
+RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks,
+                        const std::string* resume_checkpoint) {
   request.validate();
   const auto t_start = Clock::now();
   engine::PhaseSeconds phases;
@@ -55,21 +43,23 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
 
   // 1. model directory (metadata, strategy) and data
   const config::ModelBundleInfo bundle = config::load_model_bundle(request.model_dir);
-  const RunData data = load_run_data(bundle, request.data_dir, request.symbol, request.timeframe, request.start_date,
-                                     request.end_date, LoadOptions{request.bar_cache, &pool});
+  const RunData data = load_run_data(bundle, request.data_dir, request.symbol, request.timeframe,
+                                     request.start_date, request.end_date, LoadOptions{request.bar_cache, &pool});
   const BarSeries& bars = data.bars.at(data.base_timeframe);
   phases.load = seconds_since(t_start);
 
   // 2. features in the model's resolved_features order
   auto t = Clock::now();
   features::FeatureOptions fopts;
-  fopts.mode = features::parse_alignment_mode(request.mode);
+  fopts.mode = request.mode;
   fopts.pool = &pool;
   // Straight to the float32 matrix: the double feature columns are never needed here.
-  const features::FeatureMatrix matrix = features::compute_feature_matrix(
-      bundle.strategy, data.bars, data.base_timeframe, bundle.resolved_features, bundle.normalization_params, fopts);
+  const features::FeatureMatrix matrix =
+      features::compute_feature_matrix(bundle.strategy, data.bars, data.base_timeframe,
+                                       bundle.resolved_features, bundle.normalization_params, fopts);
   for (const auto& w : matrix.warnings) log::warn("{}", w);
-  KTRDR_REQUIRE(matrix.rows == bars.size(), "internal: {} feature rows for {} bars", matrix.rows, bars.size());
+  KTRDR_REQUIRE(matrix.rows == bars.size(), "internal: {} feature rows for {} bars", matrix.rows,
+                bars.size());
   phases.features = seconds_since(t);
 
   // 3. one batched inference over every bar (features do not depend on the position)
@@ -97,11 +87,8 @@ RunOutcome run_backtest(const BacktestRequest& request, const RunHooks& hooks, c
   // 4. the bar loop
   t = Clock::now();
   engine::EngineOptions eopts;
-  eopts.initial_capital = request.initial_capital;
-  eopts.commission = request.commission;
-  eopts.slippage = request.slippage;
-  eopts.position_fraction = request.position_fraction;
-  eopts.mode = parse_accounting_mode(request.mode);
+  eopts.costs = request.costs;
+  eopts.mode = request.mode;
   eopts.symbol = data.symbol;
   if (data.start_ns && data.end_ns) {
     eopts.start_ns = data.start_ns;

@@ -1,5 +1,5 @@
-// A reference model directory (reference §5.1, §5.2): metadata_v3.json + config.json + features.json +
-// model.pt. Everything except the weights; the weights are read by ktrdr/model/model.h.
+// A reference model directory (docs/reference.md §5.1, §5.2): metadata_v3.json + config.json + features.json
+// + model.pt. Everything except the weights; the weights are read by ktrdr/model/model.h.
 #pragma once
 
 #include <map>
@@ -29,7 +29,7 @@ struct ModelBundleInfo {
   int input_size = 0;       // features.json feature_count, else resolved_features.size()
   int num_outputs = 3;      // 1 for regression
   std::map<std::string, NormalizationParams> normalization_params;
-  StrategyConfig strategy;  // reconstructed per §5.2 (decisions/model from config.json)
+  StrategyConfig strategy;  // reconstructed per docs/reference.md §5.2 (decisions/model from config.json)
 };
 
 // Loads and checks a model directory. Errors name the file and key: missing metadata_v3.json,

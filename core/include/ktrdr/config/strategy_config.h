@@ -1,4 +1,4 @@
-// Strategy configuration v3 (reference §1): what a backtest needs from a strategy YAML or a model's
+// Strategy configuration v3 (docs/reference.md §1): what a backtest needs from a strategy YAML or a model's
 // config.json / metadata_v3.json. Loaders validate and name the key and problem on error.
 #pragma once
 
@@ -22,7 +22,7 @@ struct NNInput {
 
 enum class OutputFormat { kClassification, kRegression };
 
-// `decisions` keys read by the backtest (reference §1.4), with their defaults.
+// `decisions` keys read by the backtest (docs/reference.md §1.4), with their defaults.
 struct DecisionConfig {
   OutputFormat output_format = OutputFormat::kClassification;
   double confidence_threshold = 0.5;
@@ -36,7 +36,7 @@ struct DecisionConfig {
 enum class ModelType { kMlp, kLstm, kGru };
 enum class Activation { kRelu, kTanh, kSigmoid, kLeakyRelu };
 
-// `model` section (reference §1.5, §5.3).
+// `model` section (docs/reference.md §1.5, §5.3).
 struct ModelArchitecture {
   ModelType type = ModelType::kMlp;
   std::vector<int> hidden_layers{64, 32};  // MLP
@@ -70,7 +70,8 @@ struct StrategyConfig {
   const fuzzy::FuzzySet* find_fuzzy_set(const std::string& id) const;
 };
 
-// Parses and validates (reference §1.2) a v3 strategy YAML file. Throws ktrdr::Error "FILE: key: problem".
+// Parses and validates (docs/reference.md §1.2) a v3 strategy YAML file. Throws ktrdr::Error "FILE: key:
+// problem".
 StrategyConfig load_strategy_yaml(const std::string& path, bool strict = false);
 // Same from YAML text (origin names it in errors).
 StrategyConfig parse_strategy_yaml(const std::string& text, const std::string& origin, bool strict = false);

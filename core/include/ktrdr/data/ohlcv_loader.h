@@ -1,4 +1,4 @@
-// Loading `{data_dir}/{symbol}_{timeframe}.csv` (reference §13, DECISIONS.md "Data").
+// Loading `{data_dir}/{symbol}_{timeframe}.csv` (docs/reference.md §13, docs/decisions.md "Data").
 //
 // Format: a header row; the first column is the timestamp (any name; ISO-8601 or date-only; naive = UTC),
 // then open, high, low, close, volume (names matched case-insensitively, in any order after the first).

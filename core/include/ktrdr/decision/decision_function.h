@@ -1,5 +1,5 @@
-// The decision function (reference §6): model outputs of one bar + current position -> trading signal.
-// Stateless and deterministic; the network runs elsewhere (batched), this only reads its outputs.
+// The decision function (docs/reference.md §6): model outputs of one bar + current position -> trading
+// signal. Stateless and deterministic; the network runs elsewhere (batched), this only reads its outputs.
 #pragma once
 
 #include <array>
@@ -36,9 +36,9 @@ class DecisionFunction {
   explicit DecisionFunction(const config::DecisionConfig& config);
 
   // outputs: n_outputs float32 values of this bar (logits or probabilities; regression reads outputs[0]).
-  // ts_ns: this bar's timestamp; last_signal_ts_ns: the bar of the last executed trade (reference §8).
-  // Throws ktrdr::Error only where the reference aborts the backtest: classification outputs that sum to 1
-  // but have a maximum above 1 (confidence outside [0,1]).
+  // ts_ns: this bar's timestamp; last_signal_ts_ns: the bar of the last executed trade (docs/reference.md
+  // §8). Throws ktrdr::Error only where the reference aborts the backtest: classification outputs that sum to
+  // 1 but have a maximum above 1 (confidence outside [0,1]).
   Decision decide(const float* outputs, size_t n_outputs, PositionSide position, int64_t ts_ns,
                   std::optional<int64_t> last_signal_ts_ns) const;
 

@@ -1,4 +1,5 @@
-// Trading signal and position side: stable values (reference §5.4: class 0 = BUY, 1 = HOLD, 2 = SELL).
+// Trading signal and position side: stable values (docs/reference.md §5.4: class 0 = BUY, 1 = HOLD, 2 =
+// SELL).
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 
 namespace ktrdr::decision {
 
-// The value is the model's class index (reference §5.4).
+// The value is the model's class index (docs/reference.md §5.4).
 enum class Signal : uint8_t { kBuy = 0, kHold = 1, kSell = 2 };
 
 enum class PositionSide : uint8_t { kFlat = 0, kLong = 1, kShort = 2 };

@@ -1,4 +1,4 @@
-// The bar-by-bar backtest loop (reference §8). It consumes model outputs computed beforehand (batched
+// The bar-by-bar backtest loop (docs/reference.md §8). It consumes model outputs computed beforehand (batched
 // inference), so it has no torch dependency. Single-threaded and deterministic: a run resumed from one of
 // its checkpoints gives results bit-identical to the uninterrupted run.
 //

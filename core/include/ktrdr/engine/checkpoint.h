@@ -1,5 +1,5 @@
-// Engine checkpoints: a versioned msgpack blob holding the whole engine state (DECISIONS.md), guarded by a
-// magic string, a format version, a checksum of the payload and a fingerprint of the inputs and options.
+// Engine checkpoints: a versioned msgpack blob holding the whole engine state (docs/decisions.md), guarded by
+// a magic string, a format version, a checksum of the payload and a fingerprint of the inputs and options.
 //
 // Layout (msgpack): [ "KTRDR-BT-CKPT", version, checksum u64, payload bin ]
 //   payload = [ fingerprint [...], state [...] ]  (see core/src/engine/checkpoint_codec.cpp)

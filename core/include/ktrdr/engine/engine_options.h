@@ -1,6 +1,7 @@
-// Options of one engine run, with the reference defaults (§8) and the project's (DECISIONS.md).
+// Options of one engine run, with the reference defaults (docs/reference.md §8) and the project's
+// (docs/decisions.md).
 //
-// Checkpoint cadence (DECISIONS.md: every N bars or T seconds, plus on cancellation and shutdown). A
+// Checkpoint cadence (docs/decisions.md: every N bars or T seconds, plus on cancellation and shutdown). A
 // checkpoint is self-contained, so its size grows with the run (~8 bytes per equity point since format
 // version 2) and N-bar checkpoints cost O(bars^2) in all: 99 blobs and 418 MB for a 1M-bar run at the
 // defaults, each one also written synced to RocksDB by the worker and sent to the broker, on the engine
@@ -17,19 +18,18 @@
 #include <optional>
 #include <string>
 
-#include "ktrdr/position/accounting_mode.h"
+#include "ktrdr/common/mode.h"
+#include "ktrdr/common/trading_costs.h"
 
 namespace ktrdr::engine {
 
 struct EngineOptions {
-  double initial_capital = 100000.0;
-  double commission = 0.001;        // fraction per leg
-  double slippage = 0.0005;         // fraction of price
-  double position_fraction = 0.25;  // of available capital per entry
-  uint64_t warmup_bars = 50;        // loop starts at this bar index (reference: hard-coded 50)
-  position::AccountingMode mode = position::AccountingMode::kCorrected;
+  TradingCosts costs;
+  uint64_t warmup_bars = 50;  // loop starts at this bar index (reference: hard-coded 50)
+  Mode mode = Mode::kCorrected;
   std::string symbol;
-  // Config start/end dates: annualisation uses their whole days / 365.25 (reference §9). Both or neither.
+  // Config start/end dates: annualisation uses their whole days / 365.25 (docs/reference.md §9). Both or
+  // neither.
   std::optional<int64_t> start_ns;
   std::optional<int64_t> end_ns;
   // Keep one DecisionRecord per decided bar in the result (debugging / golden comparison). Part of the

@@ -1,4 +1,4 @@
-// Feature resolution (reference §2.1) and the feature matrix (§2.2-2.4).
+// Feature resolution (docs/reference.md §2.1) and the feature matrix (§2.2-2.4).
 #pragma once
 
 #include <cstdint>
@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ktrdr/common/mode.h"
 #include "ktrdr/config/model_bundle.h"
 #include "ktrdr/config/strategy_config.h"
 #include "ktrdr/data/bar_series.h"
@@ -16,13 +17,7 @@ class ThreadPool;
 
 namespace ktrdr::features {
 
-// ktrdr: as-of alignment on bar-open stamps with the reference's back-fill (§2.4).
-// corrected: a higher-timeframe bar is visible only once it has closed; no back-fill from the future.
-enum class AlignmentMode { kKtrdr, kCorrected };
-AlignmentMode parse_alignment_mode(const std::string& text);  // "ktrdr" | "corrected"
-const char* alignment_mode_name(AlignmentMode mode);
-
-// resolved feature names of a strategy in YAML order (§2.1), e.g. "1h_rsi_zone_oversold",
+// resolved feature names of a strategy in YAML order (docs/reference.md §2.1), e.g. "1h_rsi_zone_oversold",
 // "1h_adx_14.adx_raw".
 std::vector<std::string> resolve_features(const config::StrategyConfig& strategy);
 
@@ -52,7 +47,7 @@ struct FeatureMatrix {
 };
 
 struct FeatureOptions {
-  AlignmentMode mode = AlignmentMode::kKtrdr;
+  Mode mode = Mode::kKtrdr;
   bool include_indicators = false;
   bool strict = false;  // unknown indicator parameters are errors
   // Threads for the indicators (one per indicator) and the matrix's fuzzy blocks (ranges of rows). Each

@@ -1,17 +1,19 @@
-// Fuzzy membership functions of reference §4 (scalar-path semantics; NaN in -> NaN out).
+// Fuzzy membership functions of docs/reference.md §4 (scalar-path semantics; NaN in -> NaN out).
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ktrdr::fuzzy {
 
 enum class MembershipType { kTriangular, kTrapezoidal, kGaussian };
 
-// Parses "triangular"/"triangularmf"/... case-insensitively; throws ktrdr::Error listing the valid names.
-MembershipType parse_membership_type(const std::string& name);
-const char* membership_type_name(MembershipType type);
+// "triangular"/"triangularmf"/... case-insensitively (the reference's names and aliases); nullopt otherwise.
+std::optional<MembershipType> parse_membership_type(std::string_view name);
+std::string_view to_string(MembershipType type);  // "triangular" | "trapezoidal" | "gaussian"
 
 class MembershipFunction {
  public:
@@ -34,7 +36,8 @@ struct Membership {
   MembershipFunction function;
 };
 
-// One fuzzy set of a strategy: an indicator reference (`id` or `id.output`) and its memberships in YAML order.
+// One fuzzy set of a strategy: an indicator reference (`id` or `id.output`) and its memberships in YAML
+// order.
 struct FuzzySet {
   std::string id;
   std::string indicator;  // as written, e.g. "adx_14.adx"

@@ -1,7 +1,8 @@
-// Technical indicators of reference §3: one entry point, computed over a whole BarSeries (O(n)).
+// Technical indicators of docs/reference.md §3: one entry point, computed over a whole BarSeries (O(n)).
 //
 // Contract:
-//  * `type` is matched case-insensitively against the registry names of §1.3 (canonical names and aliases).
+//  * `type` is matched case-insensitively against the registry names of docs/reference.md §1.3 (canonical
+//  names and aliases).
 //  * Parameters are validated against each indicator's parameter list (names, defaults, bounds, strict
 //    int/float/bool types) when `validate_indicator` / `compute_indicator` runs; violations throw
 //    ktrdr::Error naming indicator id, parameter, value and allowed range. Unknown parameters are reported in
@@ -67,7 +68,7 @@ IndicatorResult compute_indicator(const IndicatorSpec& spec, const BarSeries& ba
 
 // Options beyond the reference contract.
 //  * strict: unknown parameters throw instead of producing a warning (same as the `strict` argument).
-//  * ktrdr_compat: reproduce reference output that DECISIONS.md calls plainly broken. Today that is only
+//  * ktrdr_compat: reproduce reference output that docs/decisions.md calls plainly broken. Today that is only
 //    supertrend, whose reference output is `trend` all NaN and `direction` all +1. Off (the default), the
 //    supertrend bands start at the first valid ATR and the warm-up is NaN in both outputs.
 struct ComputeOptions {

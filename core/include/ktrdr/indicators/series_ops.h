@@ -1,4 +1,5 @@
-// Column primitives that reproduce pandas 1.5 / numpy 1.24 bit for bit (reference §3 floating-point notes).
+// Column primitives that reproduce pandas 1.5 / numpy 1.24 bit for bit (docs/reference.md §3 floating-point
+// notes).
 //
 //  * rolling_* use fixed windows ending at t (`Series.rolling(window, min_periods)`): NaN is skipped and
 //    `min_periods` counts non-NaN values. rolling_mean/rolling_sum/rolling_var port pandas' Kahan running

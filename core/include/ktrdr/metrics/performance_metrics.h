@@ -1,4 +1,4 @@
-// The 22 reference metrics (reference §9) and the `extended` block (DECISIONS.md "Metrics").
+// The 22 reference metrics (docs/reference.md §9) and the `extended` block (docs/decisions.md "Metrics").
 #pragma once
 
 #include <cstdint>
@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ktrdr/common/mode.h"
 #include "ktrdr/metrics/performance_tracker.h"
-#include "ktrdr/position/accounting_mode.h"
 #include "ktrdr/position/trade.h"
 
 namespace ktrdr::metrics {
@@ -59,7 +59,7 @@ struct MetricsInput {
   // Config dates for annualisation (whole days / 365.25); without both, years = points / (252 * 6.5).
   std::optional<int64_t> start_ns;
   std::optional<int64_t> end_ns;
-  position::AccountingMode mode = position::AccountingMode::kCorrected;
+  Mode mode = Mode::kCorrected;
 };
 
 // Reference formulas (np.std ddof=0, numpy pairwise sums, sqrt(252), clamps to +-999999). In corrected

@@ -1,4 +1,4 @@
-// Equity curve and per-bar return bookkeeping (reference §9 "Tracker update").
+// Equity curve and per-bar return bookkeeping (docs/reference.md §9 "Tracker update").
 #pragma once
 
 #include <cstdint>

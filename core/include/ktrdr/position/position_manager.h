@@ -1,4 +1,5 @@
-// Cash, the single open position, sizing, fills and closed trades (reference §7), in either accounting mode.
+// Cash, the single open position, sizing, fills and closed trades (docs/reference.md §7), in either
+// accounting mode.
 #pragma once
 
 #include <cstdint>
@@ -6,8 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "ktrdr/common/mode.h"
+#include "ktrdr/common/trading_costs.h"
 #include "ktrdr/decision/signal.h"
-#include "ktrdr/position/accounting_mode.h"
 #include "ktrdr/position/trade.h"
 
 namespace ktrdr::position {
@@ -15,11 +17,8 @@ namespace ktrdr::position {
 using decision::Signal;
 
 struct PositionConfig {
-  double initial_capital = 100000.0;
-  double commission = 0.001;        // fraction of traded value, each leg
-  double slippage = 0.0005;         // fraction of price, against us
-  double position_fraction = 0.25;  // of available capital per entry (the reference hard-codes 0.25)
-  AccountingMode mode = AccountingMode::kCorrected;
+  TradingCosts costs;
+  Mode mode = Mode::kCorrected;
   std::string symbol;
 
   // Throws ktrdr::Error naming the bad value.

@@ -1,4 +1,4 @@
-// Closed trades, entry/exit fills and the open position (reference §7).
+// Closed trades, entry/exit fills and the open position (docs/reference.md §7).
 #pragma once
 
 #include <cstdint>

@@ -72,6 +72,8 @@ Status unpack(std::string_view body, T& out) {
   }
   try {
     oh.get().convert(out);
+  } catch (const BadFieldValue& e) {  // a well-formed body with an unknown enum text (mode, reason)
+    return Status::error(ErrorCode::kBadRequest, "{}", e.what());
   } catch (const std::exception& e) {
     return Status::error(ErrorCode::kMalformed, "body does not match the message fields: {}", e.what());
   }

@@ -2,6 +2,8 @@
 // MDP) with msgpack bodies and Paranoid Pirate heartbeating. Broker, worker and client include this header;
 // none declares its own frames. Encode/decode with validation: ktrdr/proto/codec.h. Prose: docs/protocol.md.
 //
+// (The frame diagram is laid out by hand: clang-format leaves it alone.)
+// clang-format off
 // ---------------------------------------------------------------------------------------------------------
 // Frame order (what the sending DEALER writes; a ROUTER sees its peer's routing id prepended)
 //
@@ -11,9 +13,8 @@
 //     F2  "1"                     protocol version, ASCII decimal (kProtocolVersion)
 //     F3  <1 byte>                Command: kStart | kResume | kStatus | kList | kCancel | kResults
 //     F4  "<request id>"          ASCII decimal uint64 chosen by the client, echoed in the reply
-//     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest | CancelRequest
-//     |
-//                                 ResultsRequest
+//     F5  <msgpack map>           StartRequest | ResumeRequest | StatusRequest | ListRequest |
+//                                 CancelRequest | ResultsRequest
 //   broker -> client
 //     [routing id] "" "KTC" "1" <kReply> "<request id>" <msgpack Reply>
 //
@@ -31,23 +32,31 @@
 //     F0  "<op id>"               topic: subscribe to "" for everything, or to one operation id
 //     F1  "KTP"                   kProgressSignature
 //     F2  "1"                     protocol version
-//     F3  <1 byte>                kProgress (body Progress) | kOpEvent (body OpEvent, published by the
-//     broker) F4  <msgpack map>
+//     F3  <1 byte>                kProgress (body Progress) | kOpEvent (body OpEvent, from the broker)
+//     F4  <msgpack map>           the body
 //
 // Any message with a wrong signature, unknown version, unknown command, wrong frame count, oversized frame or
 // undecodable body is answered with a Reply{code != kOk} (clients, when the request id can be read) or
 // dropped and counted (workers, progress). Decoders never throw. Bodies are msgpack maps keyed by field name
 // (MSGPACK_DEFINE_MAP): unknown keys are ignored and missing keys keep their defaults, so fields can be added
-// without bumping the version. Enums travel as integers.
+// without bumping the version. Enums travel as integers, except Mode and CheckpointReason, which travel as
+// their text ("ktrdr", "periodic", ...: they were strings before they were enums, and stored operations and
+// older peers keep decoding); an unknown text is a kBadRequest naming the value.
 // ---------------------------------------------------------------------------------------------------------
+// clang-format on
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <msgpack.hpp>
+
+#include "ktrdr/common/mode.h"
+#include "ktrdr/common/trading_costs.h"
 
 namespace ktrdr::proto {
 
@@ -119,7 +128,88 @@ enum class OpState : uint8_t {
 
 enum class WorkerState : uint8_t { kIdle = 0, kBusy = 1, kDead = 2 };
 
+// Why a worker sent a checkpoint. The broker makes a kCancel / kShutdown checkpoint durable (fsync) before
+// it answers, since the job will resume from it; kPeriodic ones ride with the next group commit.
+enum class CheckpointReason : uint8_t { kPeriodic = 0, kCancel = 1, kShutdown = 2 };
+
+// ---- names ------------------------------------------------------------------------------------------------
+// Every enum <-> text pair is to_string(E) and parse_xxx(text) -> std::optional<E>.
+std::string_view to_string(Command c);    // "start", "job", ... ("unknown" otherwise)
+std::string_view to_string(ErrorCode c);  // "ok", "bad_request", ...
+std::string_view to_string(
+    OpState s);  // "pending", "running", "completed", "failed", "cancelled", "resuming"
+std::string_view to_string(WorkerState s);       // "idle", "busy", "dead"
+std::string_view to_string(CheckpointReason r);  // "periodic", "cancel", "shutdown"
+std::optional<OpState> parse_op_state(std::string_view name);
+std::optional<CheckpointReason> parse_checkpoint_reason(std::string_view name);
+bool is_terminal(OpState s);  // completed, failed, cancelled
+bool is_known_command(uint8_t value);
+
+// Thrown by the text-enum decoders below while a body is converted; unpack() turns it into kBadRequest.
+class BadFieldValue : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace ktrdr::proto
+
+// Mode and CheckpointReason as msgpack str (see the header comment).
+namespace msgpack {
+MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
+  namespace adaptor {
+  template <typename E>
+  struct ktrdr_text_enum {
+    static E from(const msgpack::object& o, std::string_view field,
+                  std::optional<E> (*parse)(std::string_view), std::string_view choices) {
+      if (o.type != msgpack::type::STR) throw msgpack::type_error();
+      const std::string_view text(o.via.str.ptr, o.via.str.size);
+      const std::optional<E> v = parse(text);
+      if (!v) {
+        throw ktrdr::proto::BadFieldValue(std::string(field) + " \"" + std::string(text.substr(0, 64)) +
+                                          "\" is unknown (expected " + std::string(choices) + ")");
+      }
+      return *v;
+    }
+    template <typename Stream>
+    static packer<Stream>& to(packer<Stream>& p, E v) {
+      const std::string_view text = to_string(v);
+      p.pack_str(static_cast<uint32_t>(text.size()));
+      p.pack_str_body(text.data(), static_cast<uint32_t>(text.size()));
+      return p;
+    }
+  };
+  template <>
+  struct convert<ktrdr::Mode> {
+    const msgpack::object& operator()(const msgpack::object& o, ktrdr::Mode& v) const {
+      v = ktrdr_text_enum<ktrdr::Mode>::from(o, "mode", ktrdr::parse_mode, "ktrdr or corrected");
+      return o;
+    }
+  };
+  template <>
+  struct pack<ktrdr::Mode> {
+    template <typename Stream>
+    packer<Stream>& operator()(packer<Stream>& p, ktrdr::Mode v) const {
+      return ktrdr_text_enum<ktrdr::Mode>::to(p, v);
+    }
+  };
+  template <>
+  struct convert<ktrdr::proto::CheckpointReason> {
+    const msgpack::object& operator()(const msgpack::object& o, ktrdr::proto::CheckpointReason& v) const {
+      v = ktrdr_text_enum<ktrdr::proto::CheckpointReason>::from(
+          o, "reason", ktrdr::proto::parse_checkpoint_reason, "periodic, cancel or shutdown");
+      return o;
+    }
+  };
+  template <>
+  struct pack<ktrdr::proto::CheckpointReason> {
+    template <typename Stream>
+    packer<Stream>& operator()(packer<Stream>& p, ktrdr::proto::CheckpointReason v) const {
+      return ktrdr_text_enum<ktrdr::proto::CheckpointReason>::to(p, v);
+    }
+  };
+  }  // namespace adaptor
+}  // MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS)
+}  // namespace msgpack
 
 MSGPACK_ADD_ENUM(ktrdr::proto::ErrorCode)
 MSGPACK_ADD_ENUM(ktrdr::proto::OpState)
@@ -145,13 +235,12 @@ struct JobSpec {
   std::string timeframe;
   std::string start_date;  // YYYY-MM-DD or ISO-8601, "" = first bar
   std::string end_date;
-  double initial_capital = 100000.0;
-  double commission = 0.001;
-  double slippage = 0.0005;
-  double position_fraction = 0.25;
-  std::string mode = "corrected";  // "ktrdr" | "corrected"
+  TradingCosts costs;            // on the wire as the four flat keys below, as before TradingCosts
+  Mode mode = Mode::kCorrected;  // on the wire as "ktrdr" | "corrected"
   MSGPACK_DEFINE_MAP(job_type, strategy, model, model_version, symbol, timeframe, start_date, end_date,
-                     initial_capital, commission, slippage, position_fraction, mode)
+                     MSGPACK_NVP("initial_capital", costs.initial_capital),
+                     MSGPACK_NVP("commission", costs.commission), MSGPACK_NVP("slippage", costs.slippage),
+                     MSGPACK_NVP("position_fraction", costs.position_fraction), mode)
 };
 
 // ---- client -> broker ------------------------------------------------------------------------------------
@@ -287,8 +376,8 @@ struct Checkpoint {
   uint32_t attempt = 0;
   uint64_t seq = 0;
   uint64_t bar_index = 0;
-  std::string reason;  // "periodic" | "cancel" | "shutdown"
-  std::string blob;    // raw bytes (msgpack str), the runner's self-contained checkpoint
+  CheckpointReason reason = CheckpointReason::kPeriodic;  // on the wire as "periodic" | "cancel" | "shutdown"
+  std::string blob;  // raw bytes (msgpack str), the runner's self-contained checkpoint
   MSGPACK_DEFINE_MAP(op_id, attempt, seq, bar_index, reason, blob)
 };
 struct JobResult {
@@ -326,15 +415,5 @@ struct OpEvent {
   int64_t ts_ns = 0;
   MSGPACK_DEFINE_MAP(op_id, state, worker_id, message, ts_ns)
 };
-
-// ---- names ------------------------------------------------------------------------------------------------
-std::string_view to_string(Command c);    // "start", "job", ... ("unknown" otherwise)
-std::string_view to_string(ErrorCode c);  // "ok", "bad_request", ...
-std::string_view to_string(
-    OpState s);  // "pending", "running", "completed", "failed", "cancelled", "resuming"
-std::string_view to_string(WorkerState s);  // "idle", "busy", "dead"
-bool parse_op_state(std::string_view name, OpState& out);
-bool is_terminal(OpState s);  // completed, failed, cancelled
-bool is_known_command(uint8_t value);
 
 }  // namespace ktrdr::proto

@@ -7,6 +7,8 @@
 #include <functional>
 #include <string>
 
+#include "ktrdr/common/mode.h"
+#include "ktrdr/common/trading_costs.h"
 #include "ktrdr/engine/progress.h"
 
 namespace ktrdr {
@@ -16,17 +18,14 @@ class BarCache;
 namespace ktrdr::runner {
 
 struct BacktestRequest {
-  std::string model_dir;             // reference model directory (metadata_v3.json, config.json, model.pt, ...)
-  std::string data_dir;              // holds {symbol}_{timeframe}.csv
-  std::string symbol;                // "" = the model's first training symbol
-  std::string timeframe;             // "" = the model's base timeframe
-  std::string start_date;            // YYYY-MM-DD or ISO-8601, inclusive, naive = UTC ("" = first bar)
-  std::string end_date;              // same ("" = last bar)
-  double initial_capital = 100000.0;
-  double commission = 0.001;
-  double slippage = 0.0005;
-  double position_fraction = 0.25;
-  std::string mode = "corrected";    // "ktrdr" | "corrected"
+  std::string model_dir;   // reference model directory (metadata_v3.json, config.json, model.pt, ...)
+  std::string data_dir;    // holds {symbol}_{timeframe}.csv
+  std::string symbol;      // "" = the model's first training symbol
+  std::string timeframe;   // "" = the model's base timeframe
+  std::string start_date;  // YYYY-MM-DD or ISO-8601, inclusive, naive = UTC ("" = first bar)
+  std::string end_date;    // same ("" = last bar)
+  TradingCosts costs;
+  Mode mode = Mode::kCorrected;
   uint64_t checkpoint_every_bars = 10000;
   double checkpoint_every_seconds = 30.0;
   double checkpoint_min_gap_seconds = 0.0;  // see engine::EngineOptions (workers use ~1 s)
@@ -52,8 +51,8 @@ struct RunHooks {
 struct RunOutcome {
   enum class Status { kCompleted, kCancelled };
   Status status = Status::kCompleted;
-  std::string result_json;   // kCompleted: the JSON that `ktrdr-backtest run --output` writes
-  std::string checkpoint;    // kCancelled: the state to resume from
+  std::string result_json;  // kCompleted: the JSON that `ktrdr-backtest run --output` writes
+  std::string checkpoint;   // kCancelled: the state to resume from
   engine::ProgressSnapshot last_progress;
 };
 

@@ -1,5 +1,5 @@
-// Loading the OHLCV a backtest needs (reference §8 "Data loading"): one timeframe filtered to the requested
-// range, or every timeframe of a multi-timeframe strategy rescoped to their common window.
+// Loading the OHLCV a backtest needs (docs/reference.md §8 "Data loading"): one timeframe filtered to the
+// requested range, or every timeframe of a multi-timeframe strategy rescoped to their common window.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The libtorch plugin (libktrdr_torch.so, model_backend.h): the reference MLP / LSTM / GRU networks
-// (reference §5.3) rebuilt with libtorch's C++ modules, weights loaded from a torch.save()d state_dict by key
-// with strict checks, or a TorchScript module. The only TU of the project that includes <torch/...>
-// (state_dict_reader.cpp includes caffe2's zip reader).
+// (docs/reference.md §5.3) rebuilt with libtorch's C++ modules, weights loaded from a torch.save()d
+// state_dict by key with strict checks, or a TorchScript module. The only TU of the project that includes
+// <torch/...> (state_dict_reader.cpp includes caffe2's zip reader).
 #include <torch/script.h>
 #include <torch/torch.h>
 
