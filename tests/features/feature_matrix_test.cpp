@@ -222,7 +222,7 @@ TEST_CASE(
   std::map<std::string, BarSeries> data;
   data["1h"] = random_walk(40000, kNanosPerHour, 3);  // 157 blocks of 256 rows: a range per thread
   data["4h"] = random_walk(10000, 4 * kNanosPerHour, 4);
-  for (auto mode : {features::AlignmentMode::kKtrdr, features::AlignmentMode::kCorrected}) {
+  for (auto mode : {Mode::kKtrdr, Mode::kCorrected}) {
     features::FeatureOptions one;
     one.mode = mode;
     one.include_indicators = true;

@@ -4,7 +4,6 @@
 // inference chunks), and the golden cases are run the same way.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -20,6 +19,7 @@
 #include "ktrdr/common/time.h"
 #include "ktrdr/data/bar_cache.h"
 #include "ktrdr/runner/backtest_runner.h"
+#include "support/temp_dir.h"
 
 using namespace ktrdr;
 namespace fs = std::filesystem;
@@ -58,37 +58,28 @@ void write_random_walk(const fs::path& path, size_t n) {
   }
 }
 
-struct Scratch {
-  fs::path path = fs::temp_directory_path() / fmt::format("ktrdr-threads-cache-{}", ::getpid());
-  Scratch() { fs::create_directories(path); }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("runner: threads and the bar cache do not change a result (large data, golden cases)") {
-  Scratch scratch;
-  write_random_walk(scratch.path / "SYNTH_1h.csv", 60000);  // 3.7 MB: parsed in chunks; 234 row blocks
+  const test::TempDir scratch("ktrdr-threads-cache");
+  write_random_walk(scratch.path() / "SYNTH_1h.csv", 60000);  // 3.7 MB: parsed in chunks; 234 row blocks
   runner::BacktestRequest big;
   big.model_dir = std::string(KTRDR_TEST_DATA) + "/golden/v1_bench12/model";
-  big.data_dir = scratch.path.string();
+  big.data_dir = scratch.str();
   big.start_date = "2001-03-01";
-  big.mode = "ktrdr";
+  big.mode = Mode::kKtrdr;
 
   std::vector<runner::BacktestRequest> requests{big};
   for (const char* name : {"v1_bench12", "v2_macd_roc_raw"}) {
     runner::BacktestRequest req = test::golden_request(name);
-    req.mode = "corrected";
+    req.mode = Mode::kCorrected;
     requests.push_back(req);
   }
   for (const auto& req : requests) {
     CAPTURE(req.model_dir);
     CAPTURE(req.data_dir);
     const std::string want = run(req, 1, nullptr);
-    BarCache cache(scratch.path / "cache");
+    BarCache cache(scratch.path() / "cache");
     CHECK(run(req, 2, &cache) == want);  // cold: parsed on 2 threads, entry stored
     cache.flush();
     CHECK(run(req, 3, &cache) == want);  // warm
