@@ -110,7 +110,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("bar cache: the first load stores an entry, later loads read it; bars equal the parser's") {
+TEST_CASE("bar cache: the first load stores an entry, later loads read it, bars equal the parser's") {
   Fixture f;
   const BarSeries parsed = load_ohlcv_csv(f.data.string());
   CHECK(same(f.load(), parsed));

@@ -1,6 +1,7 @@
 // End to end: broker + 2 workers + ktrdr-submit give the same result as `ktrdr-backtest run`.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "fleet.h"
@@ -35,6 +36,14 @@ TEST_CASE("submit --wait and --follow on 2 workers give the results of ktrdr-bac
   const std::string remote = f.results(op);
   INFO(f.logs());
   CHECK(compare_results(remote, local) == "");
+  // the worker that ran it kept the parsed data file in its bar cache (default <state-dir>/bar-cache)
+  size_t entries = 0;
+  for (const char* w : {"w1", "w2"}) {
+    const std::filesystem::path cache = f.dir() + "/worker-" + w + "-state/bar-cache";
+    if (!std::filesystem::is_directory(cache)) continue;
+    for (const auto& e : std::filesystem::directory_iterator(cache)) entries += e.path().extension() == ".bars";
+  }
+  CHECK(entries == 1);
 
   // --follow without a TTY: progress lines on stderr, summary on stdout, exit 0.
   auto follow_args = f.backtest_args();

@@ -25,7 +25,7 @@ std::string golden_command(const std::string& bin, const std::string& command, c
 
 }  // namespace
 
-TEST_CASE("the programs do not link libtorch; features never loads it; a run names where it looked for it") {
+TEST_CASE("the programs do not link libtorch, features never loads it, a run names where it looked for it") {
   for (const char* rel :
        {"client/ktrdr-backtest", "daemon/ktrdr-worker", "broker/ktrdr-broker", "client/ktrdr-submit"}) {
     CAPTURE(rel);

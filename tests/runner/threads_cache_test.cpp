@@ -60,7 +60,7 @@ void write_random_walk(const fs::path& path, size_t n) {
 }  // namespace
 
 TEST_CASE("runner: threads and the bar cache do not change a result (large data, golden cases)") {
-  test::TempDir scratch{"ktrdr-threads-cache"};
+  const test::TempDir scratch("ktrdr-threads-cache");
   write_random_walk(scratch.path() / "SYNTH_1h.csv", 60000);  // 3.7 MB: parsed in chunks; 234 row blocks
   runner::BacktestRequest big;
   big.model_dir = std::string(KTRDR_TEST_DATA) + "/golden/v1_bench12/model";

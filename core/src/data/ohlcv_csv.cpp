@@ -265,9 +265,13 @@ BarSeries parse_ohlcv_csv(std::string_view text, const std::string& origin, Thre
   const size_t body_bytes = text.size() - h.body;
   const size_t parts = std::clamp<size_t>(body_bytes >> 20, 1, pool != nullptr ? pool->size() : 1);
   std::vector<Chunk> chunks = make_chunks(text, h.body, parts);
-  // Chunk 0 parses straight into the result, with room for every row of the file.
-  if (!chunks.empty()) reserve_columns(chunks[0].bars, body_bytes / kMinRowBytes + 1);
-  auto parse = [&](size_t k) { parse_rows(text, h, chunks[k]); };
+  // Chunk 0 parses straight into the result, with room for every row of the file; the others into room for
+  // their own rows (reserved on their threads).
+  auto parse = [&](size_t k) {
+    Chunk& c = chunks[k];
+    reserve_columns(c.bars, (k == 0 ? body_bytes : c.end - c.begin) / kMinRowBytes + 1);
+    parse_rows(text, h, c);
+  };
   if (pool != nullptr && chunks.size() > 1) {
     pool->parallel_for(chunks.size(), parse);
   } else {
