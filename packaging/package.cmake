@@ -39,9 +39,10 @@ reproduces it, --mode corrected fixes its known accounting issues).
 .
 This package holds ktrdr-backtest (one backtest in-process), ktrdr-broker
 (the job queue, RocksDB), ktrdr-worker (one backtest at a time, checkpoints,
-resumes) and ktrdr-submit (submit, follow, results, a live dashboard), with
-systemd units: `systemctl start ktrdr-fleet.target` runs a broker and a
-worker on this machine, configured in /etc/ktrdr.")
+resumes), ktrdr-submit (submit, follow, results, a live dashboard) and
+ktrdr-gateway (the reference's REST API, a web dashboard, Prometheus
+metrics), with systemd units: `systemctl start ktrdr-fleet.target` runs a
+broker, a worker and the gateway on this machine, configured in /etc/ktrdr.")
 set(CPACK_DEBIAN_FLEET_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_LIST_DIR}/debian/postinst
     ${CMAKE_CURRENT_LIST_DIR}/debian/prerm ${CMAKE_CURRENT_LIST_DIR}/debian/postrm
     ${CMAKE_CURRENT_LIST_DIR}/debian/conffiles)

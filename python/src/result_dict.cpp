@@ -5,10 +5,10 @@
 
 #include <pybind11/numpy.h>
 
+#include "ktrdr/common/mode.h"
 #include "ktrdr/common/time.h"
 #include "ktrdr/decision/signal.h"
 #include "ktrdr/metrics/performance_metrics.h"
-#include "ktrdr/common/mode.h"
 
 namespace py = pybind11;
 

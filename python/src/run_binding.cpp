@@ -155,8 +155,9 @@ void register_run(py::module_& m) {
            }),
            py::arg("ts_ns"), py::arg("open"), py::arg("high"), py::arg("low"), py::arg("close"),
            py::arg("volume"), py::arg("origin") = "DataFrame")
-      .def_static("from_csv", [](const std::string& path) { return load_ohlcv_csv(path); }, py::arg("path"),
-                  "Parses one OHLCV CSV file (the CLI's loader)")
+      .def_static(
+          "from_csv", [](const std::string& path) { return load_ohlcv_csv(path); }, py::arg("path"),
+          "Parses one OHLCV CSV file (the CLI's loader)")
       .def("__len__", &BarSeries::size)
       .def_property_readonly("ts_ns", [](const BarSeries& b) { return copy_column(b.ts_ns); })
       .def_property_readonly("open", [](const BarSeries& b) { return copy_column(b.open); })

@@ -137,7 +137,7 @@ def test_progress_callback_sees_the_run_and_can_stop_it(golden_case):
 def test_engine_errors_name_the_value_and_the_fix(golden_case):
     with pytest.raises(kb.Error, match="mode 'fast' is unknown: use ktrdr or corrected"):
         run_golden(golden_case, mode="fast")
-    with pytest.raises(ValueError, match=r"initial capital must be > 0 \(got -1\)"):
+    with pytest.raises(ValueError, match=r"initial_capital must be a positive number \(got -1\)"):
         run_golden(golden_case, capital=-1)
     with pytest.raises(ValueError, match="no data file .*NOPE_1h.csv"):
         run_golden(golden_case, symbol="NOPE")

@@ -27,8 +27,8 @@
 using namespace ktrdr;
 using test::error_of;
 using test::read_text;
-using test::write_text;
 using test::TempDir;
+using test::write_text;
 namespace fs = std::filesystem;
 
 namespace {

@@ -4,9 +4,9 @@
 
 #include <regex>
 
+#include "fleet/throttle.h"
 #include "gateway_fleet.h"
 #include "ktrdr/report/result_csv.h"
-#include "fleet/throttle.h"
 
 using namespace ktrdr::test;
 using nlohmann::json;
@@ -30,8 +30,12 @@ TEST_CASE(
   f.start_worker("w1");
   f.start_gateway();
 
-  const json start = {{"strategy_name", " bench12 "}, {"symbol", "SYNTH"},        {"timeframe", "1h"},
-                      {"start_date", f.golden.start_date}, {"end_date", f.golden.end_date}, {"mode", "ktrdr"}};
+  const json start = {{"strategy_name", " bench12 "},
+                      {"symbol", "SYNTH"},
+                      {"timeframe", "1h"},
+                      {"start_date", f.golden.start_date},
+                      {"end_date", f.golden.end_date},
+                      {"mode", "ktrdr"}};
   const HttpReply started = f.post("/api/v1/backtests/start", start.dump());
   INFO(started.body);
   REQUIRE(started.status == 200);

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <thread>
 
-#include "gateway_fleet.h"
 #include "fleet/throttle.h"
+#include "gateway_fleet.h"
 
 using namespace ktrdr::test;
 using nlohmann::json;

@@ -151,7 +151,8 @@ TEST_CASE("systemd units - notify watchdog restart state directories user harden
                                           "/ktrdr-worker.conf --state-dir "
                                           "/var/lib/ktrdr/worker-%i "
                                           "--id %H-%i");
-  CHECK(value(gateway, "ExecStart") == kBinDir + "/ktrdr-gateway --config " + kConfDir + "/ktrdr-gateway.conf");
+  CHECK(value(gateway, "ExecStart") ==
+        kBinDir + "/ktrdr-gateway --config " + kConfDir + "/ktrdr-gateway.conf");
   CHECK(value(gateway, "StateDirectory").empty());  // the gateway keeps no state
   CHECK(value(target, "WantedBy") == "multi-user.target");
 }
@@ -293,11 +294,13 @@ TEST_CASE("ktrdr-gateway tells systemd READY=1 once listening then WATCHDOG=1 th
   NotifySocket notify(dir.path() / "notify");
   // no broker: the gateway is ready once its HTTP port is bound, and stays up (requests answer 503)
   Process gateway = logged_process(
-      {bin.string(), "--broker", "ipc://" + (dir / "clients"), "--progress", "ipc://" + (dir / "pout"), "--port",
-       "0", "--config", KTRDR_SOURCE_DIR "/conf/ktrdr-gateway.conf"},
+      {bin.string(), "--broker", "ipc://" + (dir / "clients"), "--progress", "ipc://" + (dir / "pout"),
+       "--port", "0", "--config", KTRDR_SOURCE_DIR "/conf/ktrdr-gateway.conf"},
       dir / "gateway.log", {{"NOTIFY_SOCKET", dir / "notify"}, {"WATCHDOG_USEC", "400000"}});
   const bool ready = notify.wait_for("READY=1", 15s);
-  INFO("notify datagrams:\n" << notify.log() << "\ngateway log:\n" << read_text_or_empty(dir / "gateway.log"));
+  INFO("notify datagrams:\n"
+       << notify.log() << "\ngateway log:\n"
+       << read_text_or_empty(dir / "gateway.log"));
   CHECK(ready);
   CHECK(notify.log().find("STATUS=http://127.0.0.1:") != std::string::npos);
   CHECK(notify.wait_for("WATCHDOG=1", 2s));

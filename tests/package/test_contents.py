@@ -4,7 +4,7 @@ import re
 
 from conftest import contents, control_text, dpkg_deb, field, member_text
 
-PROGRAMS = ("ktrdr-backtest", "ktrdr-broker", "ktrdr-submit", "ktrdr-worker")
+PROGRAMS = ("ktrdr-backtest", "ktrdr-broker", "ktrdr-gateway", "ktrdr-submit", "ktrdr-worker")
 
 
 def test_the_fleet_package_holds_programs_units_user_configs_and_docs(fleet_deb):
@@ -17,7 +17,9 @@ def test_the_fleet_package_holds_programs_units_user_configs_and_docs(fleet_deb)
               "/usr/share/doc/ktrdr-backtest/copyright", "/usr/share/doc/ktrdr-backtest/changelog.Debian.gz",
               "/usr/share/doc/ktrdr-backtest/operations.md", "/usr/share/lintian/overrides/ktrdr-backtest",
               "/usr/share/ktrdr-backtest/examples/models/example_mlp/1h_v1/model.pt",
-              "/usr/share/ktrdr-backtest/examples/data/EXAMPLE_1h.csv"):
+              "/usr/share/ktrdr-backtest/examples/data/EXAMPLE_1h.csv",
+              "/usr/lib/systemd/system/ktrdr-gateway.service", "/etc/ktrdr/ktrdr-gateway.conf",
+              "/usr/share/ktrdr/web/index.html", "/usr/lib/ktrdr/libktrdr_torch.so"):
         assert files[f][0] == "-rw-r--r--", f
     assert files["/usr/share/ktrdr-backtest/examples/models/example_mlp/1h_latest"] == ("lrwxrwxrwx", "1h_v1")
     # nothing under the build's own prefix, nothing of the Python module
@@ -26,7 +28,8 @@ def test_the_fleet_package_holds_programs_units_user_configs_and_docs(fleet_deb)
 
 def test_units_run_the_packaged_programs_with_the_packaged_configs(fleet_deb):
     files = contents(fleet_deb)
-    for unit, program in (("ktrdr-broker.service", "ktrdr-broker"), ("ktrdr-worker@.service", "ktrdr-worker")):
+    for unit, program in (("ktrdr-broker.service", "ktrdr-broker"), ("ktrdr-worker@.service", "ktrdr-worker"),
+                          ("ktrdr-gateway.service", "ktrdr-gateway")):
         text = member_text(fleet_deb, f"/usr/lib/systemd/system/{unit}")
         exec_start = re.search(r"^ExecStart=(\S+) --config (\S+)", text, re.M)
         assert exec_start.group(1) == f"/usr/bin/{program}"
@@ -43,7 +46,8 @@ def test_configs_are_conffiles_and_the_maintainer_scripts_are_there(fleet_deb):
     for script in ("postinst", "prerm", "postrm"):
         assert re.search(rf"^\s+\d+ bytes,\s+\d+ lines\s+\*\s+{script}\s+#!/bin/sh$", info, re.M), script
     assert control_text(fleet_deb, "conffiles").split() == ["/etc/ktrdr/ktrdr-broker.conf",
-                                                           "/etc/ktrdr/ktrdr-worker.conf"]
+                                                           "/etc/ktrdr/ktrdr-worker.conf",
+                                                           "/etc/ktrdr/ktrdr-gateway.conf"]
     postinst = control_text(fleet_deb, "postinst")
     assert "systemd-sysusers ${DPKG_ROOT:+--root=\"$DPKG_ROOT\"} ktrdr.conf" in postinst
     assert "deb-systemd-helper enable" in postinst
@@ -83,6 +87,7 @@ def test_the_python_package_holds_the_module_for_debians_python3(python_deb):
     assert [f for f in files if f.startswith(pkg + "_core.cpython-") and f.endswith(".so")]
     assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
     depends = field(python_deb, "Depends")
-    for pkg_name in ("python3 (>= 3.", "python3 (<< 3.", "python3-numpy", "python3-pandas", "libtorch1.13"):
+    # libtorch comes with ktrdr-backtest's plugin (the module dlopen()s <libdir>/ktrdr/libktrdr_torch.so)
+    for pkg_name in ("python3 (>= 3.", "python3 (<< 3.", "python3-numpy", "python3-pandas", "ktrdr-backtest (= "):
         assert pkg_name in depends, pkg_name
     assert field(python_deb, "Section") == "python"

@@ -60,7 +60,8 @@ def test_postinst_creates_the_user_the_directories_and_enables_the_fleet(root):
         st = (root / "var/lib/ktrdr" / d).stat()
         assert st.st_uid == int(user[2]) and oct(st.st_mode & 0o777) == "0o755", d
     wants = root / "etc/systemd/system/ktrdr-fleet.target.wants"
-    assert sorted(p.name for p in wants.iterdir()) == ["ktrdr-broker.service", "ktrdr-worker@1.service"]
+    assert sorted(p.name for p in wants.iterdir()) == ["ktrdr-broker.service", "ktrdr-gateway.service",
+                                                       "ktrdr-worker@1.service"]
     assert os.readlink(wants / "ktrdr-worker@1.service") == "/usr/lib/systemd/system/ktrdr-worker@.service"
     # the target itself is not enabled: nothing starts at boot until the admin says so
     assert not (root / "etc/systemd/system/multi-user.target.wants").exists()

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "golden_request.h"
 #include "ktrdr/common/error.h"
 #include "ktrdr/common/time.h"
-#include "golden_request.h"
 #include "ktrdr/runner/backtest_runner.h"
 #include "support/golden_case.h"
 #include "support/near.h"

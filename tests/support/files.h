@@ -30,7 +30,8 @@ inline void write_text(const std::string& path, const std::string& text) {
 // The names of the entries of `dir`, sorted.
 inline std::vector<std::string> names_in(const std::filesystem::path& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -57,6 +57,17 @@ const BackendApi* load_backend() {
     if (!ec)
       candidates.push_back(
           (program.parent_path() / KTRDR_TORCH_BACKEND_FROM_BIN / kBackendFile).lexically_normal());
+    // Loaded as part of a shared object that is not the program (the Python extension
+    // ktrdr_backtest/_core*.so): beside it as built (build/python/ktrdr_backtest -> build/lib/ktrdr) and as
+    // installed (<libdir>/python3*/dist-packages/ktrdr_backtest -> <libdir>/ktrdr).
+    Dl_info self{};
+    if (::dladdr(reinterpret_cast<void*>(&load_backend), &self) != 0 && self.dli_fname != nullptr) {
+      const fs::path object = fs::weakly_canonical(self.dli_fname, ec);
+      if (!ec && object != program) {
+        for (const char* rel : {"../../lib/ktrdr", "../../../ktrdr"})
+          candidates.push_back((object.parent_path() / rel / kBackendFile).lexically_normal());
+      }
+    }
     candidates.push_back(fs::path(KTRDR_TORCH_BACKEND_INSTALL_DIR) / kBackendFile);
   }
   std::string tried;
